@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfigJson, parseConfigObject, parseLink, serialiseLink, shareUrl } from './link';
+import { DEFAULT_CONFIG, FIELDS, defaultConfig } from './schema';
+
+describe('share links', () => {
+  it('reads an empty link as the default experiment', () => {
+    for (const link of ['', '#', 'http://127.0.0.1:5173/', 'http://127.0.0.1:5173/#']) {
+      const { config, issues } = parseLink(link);
+      expect(issues).toEqual([]);
+      expect(config).toEqual(DEFAULT_CONFIG);
+    }
+  });
+
+  it('round-trips every field exactly', () => {
+    const config = defaultConfig();
+    config.data.dataset = 'spiral';
+    config.data.url = 'https://example.org/data set.bin';
+    config.data.samples = 1234;
+    config.data.noise = 0.25;
+    config.model.hidden = [64, 32, 16];
+    config.model.activation = 'tanh';
+    config.train.optimizer = 'momentum';
+    config.train.learningRate = 0.0125;
+    config.train.seed = 2147483647;
+    config.backend = 'wasm';
+    const parsed = parseLink(`#${serialiseLink(config)}`);
+    expect(parsed.issues).toEqual([]);
+    expect(parsed.config).toEqual(config);
+  });
+
+  it('writes every field, so a link keeps its meaning if defaults change', () => {
+    const hash = serialiseLink(defaultConfig());
+    for (const field of FIELDS) expect(hash).toContain(`${field.key}=`);
+  });
+
+  it('fills left-out fields with defaults', () => {
+    const { config, issues } = parseLink('#lr=0.01&epochs=5');
+    expect(issues).toEqual([]);
+    expect(config.train.learningRate).toBe(0.01);
+    expect(config.train.epochs).toBe(5);
+    expect(config.train.batchSize).toBe(DEFAULT_CONFIG.train.batchSize);
+  });
+
+  it('names each unknown, malformed and out-of-range field and keeps the rest', () => {
+    const { config, issues } = parseLink('#lr=abc&epochs=1000&bogus=1&batch=32&hidden=64,x&dataset=cifar&seed=0');
+    const fields = issues.map((i) => i.field);
+    expect(fields).toEqual(['lr', 'epochs', 'bogus', 'hidden', 'dataset', 'seed']);
+    expect(config.train.batchSize).toBe(32);
+    expect(config.train.learningRate).toBe(DEFAULT_CONFIG.train.learningRate);
+    expect(issues[0]?.message).toMatch(/lr: got "abc", expected a number .*using the default "0.001"/);
+    expect(issues[2]?.message).toMatch(/unknown field/);
+  });
+
+  it('reports duplicate keys, keys without values and broken percent-encoding', () => {
+    const { issues } = parseLink('#epochs=3&epochs=4&seed&lr=%E0%A4%A');
+    expect(issues.map((i) => i.field)).toEqual(['epochs', 'seed', 'lr']);
+  });
+
+  it('rejects dataset URLs that are not http(s) or site paths', () => {
+    for (const bad of ['javascript:alert(1)', 'data:text/html,x', '//evil.example/x', 'file:///etc/passwd']) {
+      const { config, issues } = parseLink(`#dataUrl=${encodeURIComponent(bad)}`);
+      expect(issues.map((i) => i.field)).toEqual(['dataUrl']);
+      expect(config.data.url).toBe('');
+    }
+  });
+
+  it('quotes long or hostile values as plain, shortened text', () => {
+    const { issues } = parseLink(`#activation=${encodeURIComponent('<img src=x onerror=alert(1)>'.repeat(5))}`);
+    expect(issues[0]?.message).toContain('"<img src=x onerror=alert(1)><img src=x o…"');
+  });
+
+  it('rejects a CNN on 2-D data and says the MLP is used', () => {
+    const { config, issues } = parseLink('#model=cnn&dataset=xor');
+    expect(config.model.kind).toBe('mlp');
+    expect(issues[0]?.field).toBe('model');
+  });
+
+  it('rejects another config version', () => {
+    expect(parseLink('#v=2').issues[0]?.field).toBe('v');
+  });
+
+  it('builds a share URL from the page address', () => {
+    expect(shareUrl('http://127.0.0.1:5173/?x=1#old', defaultConfig())).toMatch(/^http:\/\/127\.0\.0\.1:5173\/\?x=1#v=1&dataset=mnist/);
+  });
+});
+
+describe('config files', () => {
+  it('reads {} as the default experiment', () => {
+    expect(parseConfigObject({})).toEqual({ config: DEFAULT_CONFIG, issues: [] });
+  });
+
+  it('reads nested fields and names bad ones by path', () => {
+    const { config, issues } = parseConfigObject({
+      train: { learningRate: 0.05, epochs: '3', extra: 1 },
+      model: 'big',
+      nonsense: true,
+    });
+    expect(config.train.learningRate).toBe(0.05);
+    expect(issues.map((i) => i.field)).toEqual(['train.extra', 'model', 'nonsense', 'train.epochs']);
+  });
+
+  it('reports malformed JSON and non-object configs', () => {
+    expect(parseConfigJson('{nope').issues[0]?.message).toMatch(/not valid JSON/);
+    expect(parseConfigJson('[1]').issues[0]?.field).toBe('(config)');
+  });
+
+  it('does not share arrays with the caller', () => {
+    const hidden = [10, 20];
+    const { config } = parseConfigObject({ model: { hidden } });
+    hidden.push(30);
+    expect(config.model.hidden).toEqual([10, 20]);
+  });
+});

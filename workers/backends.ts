@@ -1,0 +1,122 @@
+/**
+ * Backend start-up in the worker: probes WebGPU, WebGL, wasm and cpu in the planned order and
+ * reports which one runs and why the better ones did not. The only place that reads navigator.gpu.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { explainBackend, planBackends, type SkippedBackend } from '../src/core/backend/select';
+import type { BackendChoice, BackendId, ModelKind } from '../src/core/config/schema';
+import type { AdapterSummary, BackendReport } from '../src/core/train/types';
+
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': wasmPlainUrl,
+  'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
+});
+
+/** The GPU device of the running WebGPU backend, so the trainer can watch for its loss. */
+export let gpuDevice: GPUDevice | null = null;
+
+/** The backend this worker last started (tf.getBackend() would start one itself if none runs). */
+let current: BackendId | null = null;
+let lastAdapter: AdapterSummary | null = null;
+let lastTimestampQuery = false;
+
+function summariseAdapter(adapter: GPUAdapter): AdapterSummary {
+  const info = adapter.info;
+  return {
+    vendor: info?.vendor ?? '',
+    architecture: info?.architecture ?? '',
+    device: info?.device ?? '',
+    description: info?.description ?? '',
+    // `isFallbackAdapter` moved from GPUAdapter to GPUAdapterInfo in 2024 (WebGPU spec, GPUAdapterInfo).
+    isFallbackAdapter: Boolean((info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter),
+  };
+}
+
+async function startWebGPU(): Promise<void> {
+  if (typeof navigator === 'undefined' || !('gpu' in navigator) || !navigator.gpu) {
+    throw new Error('this browser has no WebGPU (navigator.gpu is missing; it needs a secure context such as https or localhost)');
+  }
+  const powerPreference: GPUPowerPreference = tf.env().getBool('WEBGPU_USE_LOW_POWER_GPU') ? 'low-power' : 'high-performance';
+  const adapter = await navigator.gpu.requestAdapter({ powerPreference });
+  if (!adapter) throw new Error('the browser offered no GPU adapter (WebGPU may be disabled, or this GPU blocklisted)');
+  lastAdapter = summariseAdapter(adapter);
+  // Same device request as tfjs-backend-webgpu 4.22's own factory (src/base.ts), so kernels see the limits they expect.
+  const requiredFeatures: GPUFeatureName[] = [];
+  if (adapter.features.has('timestamp-query')) requiredFeatures.push('timestamp-query');
+  const limits = adapter.limits;
+  const device = await adapter.requestDevice({
+    requiredFeatures,
+    requiredLimits: {
+      maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
+      maxComputeWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
+      maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+      maxBufferSize: limits.maxBufferSize,
+      maxComputeWorkgroupSizeX: limits.maxComputeWorkgroupSizeX,
+      maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,
+    },
+  });
+  lastTimestampQuery = device.features.has('timestamp-query');
+  if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
+  tf.registerBackend('webgpu', () => new WebGPUBackend(device, adapter.info), 3);
+  if (!(await tf.setBackend('webgpu'))) throw new Error('TensorFlow.js could not start its WebGPU backend on this adapter');
+  gpuDevice = device;
+}
+
+async function startWebGL(): Promise<void> {
+  if (typeof OffscreenCanvas === 'undefined') throw new Error('OffscreenCanvas is missing, so a worker cannot use WebGL');
+  if (!new OffscreenCanvas(1, 1).getContext('webgl2')) throw new Error('the browser refused a WebGL 2 context');
+  if (!(await tf.setBackend('webgl'))) throw new Error('TensorFlow.js could not start its WebGL backend');
+}
+
+async function startWasm(): Promise<void> {
+  if (typeof WebAssembly === 'undefined') throw new Error('WebAssembly is missing');
+  if (!(await tf.setBackend('wasm'))) throw new Error('the WebAssembly module could not be loaded');
+}
+
+async function startCpu(): Promise<void> {
+  if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend failed to start');
+}
+
+const STARTERS: Record<BackendId, () => Promise<void>> = { webgpu: startWebGPU, webgl: startWebGL, wasm: startWasm, cpu: startCpu };
+
+/** Starts the best backend allowed by the user's choice and the model; throws only if none starts. */
+export async function startBackend(choice: BackendChoice, model: ModelKind): Promise<BackendReport> {
+  const plan = planBackends(choice, model);
+  const skipped: SkippedBackend[] = [...plan.skipped];
+  for (const backend of plan.candidates) {
+    // Reuse a running backend: its GPU buffers and compiled kernels are warm.
+    if (current === backend && (backend !== 'webgpu' || gpuDevice)) return report(choice, backend, skipped);
+    try {
+      await STARTERS[backend]();
+      current = backend;
+      return report(choice, backend, skipped);
+    } catch (error) {
+      skipped.push({ backend, reason: (error as Error).message });
+    }
+  }
+  throw new Error(`No TensorFlow.js backend could start: ${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}`);
+}
+
+function report(choice: BackendChoice, backend: BackendId, skipped: SkippedBackend[]): BackendReport {
+  return {
+    choice,
+    backend,
+    explanation: explainBackend(choice, backend, skipped),
+    skipped,
+    adapter: lastAdapter,
+    timestampQuery: backend === 'webgpu' && lastTimestampQuery,
+  };
+}
+
+/** Forgets the WebGPU device after it was lost, so the next run starts a new one. */
+export function forgetGpuDevice(): void {
+  gpuDevice = null;
+  if (current === 'webgpu') current = null;
+  if (tf.findBackend('webgpu')) tf.removeBackend('webgpu');
+}

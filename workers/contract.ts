@@ -1,0 +1,32 @@
+/**
+ * The one typed contract between the page and the training worker. Only plain data, transferred
+ * ArrayBuffers and Comlink.proxy callbacks cross it; tensors never do.
+ */
+import type { BackendId, ExperimentConfig } from '../src/core/config/schema';
+import type { RunSummary, TrainEvent } from '../src/core/train/types';
+
+export interface BenchmarkResult {
+  readonly backend: BackendId;
+  /** Samples per second of the lab's own training loop. */
+  readonly labSamplesPerSecond: number;
+  /** Samples per second of plain `model.fit` on the same model, data and batch size. */
+  readonly fitSamplesPerSecond: number;
+  readonly steps: number;
+}
+
+export interface LabWorkerApi {
+  /**
+   * Loads data, picks a backend, builds the model and trains to the end (or until stopped).
+   * Resolves with the run's summary; rejects with an Error whose message is for the user.
+   */
+  train(config: ExperimentConfig, onEvent: (event: TrainEvent) => void): Promise<RunSummary>;
+  /** Pauses between two steps; progress so far is kept. */
+  pause(): void;
+  resume(): void;
+  /** Ends the run after the current step; `train` resolves with outcome 'stopped'. */
+  stop(): void;
+  /** Times the lab's loop against plain model.fit on one backend. */
+  benchmark(config: ExperimentConfig, backend: BackendId, steps: number): Promise<BenchmarkResult>;
+  /** Destroys the GPU device, as a driver reset would; used by tests of the lost-device path. */
+  loseGpuDeviceForTest(): void;
+}

@@ -1,0 +1,38 @@
+/** Loads the dataset a config asks for: the MNIST-format file from a URL, or a synthetic set. */
+import type { ExperimentConfig } from '../src/core/config/schema';
+import { splitDataset, type Dataset, type SplitDataset } from '../src/core/data/dataset';
+import { datasetFromImageFile, decodeDatasetFile } from '../src/core/data/format';
+import { syntheticDataset } from '../src/core/data/synthetic';
+
+/** Where the built-in MNIST file is served, relative to the app. */
+export const BUILTIN_MNIST_PATH = 'data/mnist-10k.bin';
+
+const fileCache = new Map<string, Dataset>();
+
+async function fetchDataset(url: string): Promise<Dataset> {
+  const cached = fileCache.get(url);
+  if (cached) return cached;
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new Error(`Could not download the dataset from ${url} (${(error as Error).message}). Check the address and your connection; nothing was trained.`);
+  }
+  if (!response.ok) throw new Error(`The dataset server answered ${response.status} ${response.statusText} for ${url}; nothing was trained.`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const dataset = datasetFromImageFile(decodeDatasetFile(bytes, url), url.endsWith(BUILTIN_MNIST_PATH) ? 'MNIST' : url);
+  fileCache.set(url, dataset);
+  return dataset;
+}
+
+/** Resolves the dataset URL of a config against the page's base address. */
+export function datasetUrl(config: ExperimentConfig, base: string): string {
+  return new URL(config.data.url || BUILTIN_MNIST_PATH, base).href;
+}
+
+/** Loads and splits the data of a run; the split depends only on the data and the seed. */
+export async function loadData(config: ExperimentConfig, base: string): Promise<SplitDataset> {
+  const { dataset, samples, noise, testFraction } = config.data;
+  const full = dataset === 'mnist' ? await fetchDataset(datasetUrl(config, base)) : syntheticDataset(dataset, samples, noise, config.train.seed);
+  return splitDataset(full, testFraction, config.train.seed);
+}

@@ -1,0 +1,67 @@
+/// <reference lib="webworker" />
+/** The training worker: exposes the LabWorkerApi over Comlink. All tfjs work happens here. */
+import * as Comlink from 'comlink';
+import * as tf from '@tensorflow/tfjs';
+import type { BackendId, ExperimentConfig } from '../src/core/config/schema';
+import type { RunSummary, TrainEvent } from '../src/core/train/types';
+import { forgetGpuDevice, gpuDevice, startBackend } from './backends';
+import type { BenchmarkResult, LabWorkerApi } from './contract';
+import { loadData } from './data';
+import { benchmarkBackend } from './bench';
+import { DeviceLostError, Trainer } from './trainer';
+
+const base = new URL(import.meta.env.BASE_URL, self.location.origin).href;
+let trainer: Trainer | null = null;
+
+/** Starts watching a GPU device: when it is lost, the current run stops with a message. */
+function watchDevice(device: GPUDevice): void {
+  void device.lost.then((info) => {
+    forgetGpuDevice();
+    trainer?.deviceLost(`the GPU device was lost (${info.reason === 'destroyed' ? 'destroyed' : 'driver or browser reset'}${info.message ? `: ${info.message}` : ''})`);
+  });
+}
+const watched = new WeakSet<GPUDevice>();
+
+const api = {
+  async train(config: ExperimentConfig, onEvent: (event: TrainEvent) => void): Promise<RunSummary> {
+    // Comlink callbacks return promises; a run never waits on the page to draw.
+    const emit = (event: TrainEvent) => void onEvent(event);
+    trainer?.stop();
+    const mine = new Trainer();
+    trainer = mine;
+    try {
+      emit({ type: 'phase', phase: 'loading', message: 'Choosing a backend…' });
+      const report = await startBackend(config.backend, config.model.kind);
+      if (gpuDevice && !watched.has(gpuDevice)) {
+        watched.add(gpuDevice);
+        watchDevice(gpuDevice);
+      }
+      emit({ type: 'backend', report });
+      emit({ type: 'phase', phase: 'loading', message: 'Loading data…' });
+      const data = await loadData(config, base);
+      return await mine.run(config, data, report, emit);
+    } catch (error) {
+      if (error instanceof DeviceLostError) {
+        throw new Error(`The run stopped: ${error.message}. The curves so far are kept; press Start to train again on a new device.`);
+      }
+      throw error instanceof Error ? new Error(error.message) : new Error(String(error));
+    } finally {
+      if (trainer === mine) trainer = null;
+    }
+  },
+  pause: () => trainer?.pause(),
+  resume: () => trainer?.resume(),
+  stop: () => trainer?.stop(),
+  async benchmark(config: ExperimentConfig, backend: BackendId, steps: number): Promise<BenchmarkResult> {
+    const report = await startBackend(backend, config.model.kind);
+    if (report.backend !== backend) throw new Error(`${backend} is not available here: ${report.explanation}`);
+    const data = await loadData(config, base);
+    return benchmarkBackend(config, data, report, steps);
+  },
+  loseGpuDeviceForTest: () => {
+    gpuDevice?.destroy();
+  },
+} satisfies LabWorkerApi;
+
+tf.enableProdMode();
+Comlink.expose(api);

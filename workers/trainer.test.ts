@@ -1,0 +1,105 @@
+/**
+ * The training loop under Node on the cpu and wasm backends: same seed, same curve, bit for bit;
+ * pause, resume and stop behave; the model really learns.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseLink } from '../src/core/config/link';
+import type { ExperimentConfig } from '../src/core/config/schema';
+import { splitDataset } from '../src/core/data/dataset';
+import { syntheticDataset } from '../src/core/data/synthetic';
+import type { BackendReport, TrainEvent } from '../src/core/train/types';
+import { Trainer } from './trainer';
+
+const report = (backend: 'cpu' | 'wasm'): BackendReport => ({
+  choice: backend,
+  backend,
+  explanation: '',
+  skipped: [],
+  adapter: null,
+  timestampQuery: false,
+});
+
+function configOf(link: string): ExperimentConfig {
+  const { config, issues } = parseLink(link);
+  expect(issues).toEqual([]);
+  return config;
+}
+
+async function train(config: ExperimentConfig, backend: 'cpu' | 'wasm', onEvent: (e: TrainEvent, t: Trainer) => void = () => undefined) {
+  await tf.setBackend(backend);
+  const d = config.data;
+  const data = splitDataset(syntheticDataset(d.dataset as 'spiral', d.samples, d.noise, config.train.seed), d.testFraction, config.train.seed);
+  const trainer = new Trainer();
+  const summary = await trainer.run(config, data, report(backend), (e) => onEvent(e, trainer));
+  trainer.model?.dispose();
+  return summary;
+}
+
+beforeAll(async () => {
+  tf.enableProdMode();
+  await tf.ready();
+});
+
+describe.each(['cpu', 'wasm'] as const)('training loop on %s', (backend) => {
+  const link = '#dataset=spiral&samples=600&hidden=16,16&activation=tanh&lr=0.02&batch=32&epochs=4&seed=7';
+
+  it('gives an identical loss curve for the same link', async () => {
+    const a = await train(configOf(link), backend);
+    const b = await train(configOf(link), backend);
+    expect(a.lossCurve.length).toBe(4 * Math.floor(480 / 32));
+    expect(b.lossCurve).toEqual(a.lossCurve);
+    expect(b.metrics.testAccuracy).toBe(a.metrics.testAccuracy);
+  });
+
+  it('gives a different curve for a different seed', async () => {
+    const a = await train(configOf(link), backend);
+    const c = await train(configOf(link.replace('seed=7', 'seed=8')), backend);
+    expect(c.lossCurve).not.toEqual(a.lossCurve);
+  });
+
+  it('learns: the loss falls and test accuracy beats chance', async () => {
+    const s = await train(configOf('#dataset=blobs&samples=600&hidden=16&lr=0.05&epochs=5&seed=3'), backend);
+    expect(s.outcome).toBe('finished');
+    expect(s.metrics.testAccuracy).toBeGreaterThan(0.8);
+    const first = s.lossCurve.slice(0, 5).reduce((a, b) => a + b) / 5;
+    const last = s.lossCurve.slice(-5).reduce((a, b) => a + b) / 5;
+    expect(last).toBeLessThan(first * 0.7);
+    expect(s.epochs).toHaveLength(5);
+  });
+});
+
+describe('controls', () => {
+  const link = '#dataset=xor&samples=800&hidden=8&batch=16&epochs=3&seed=11';
+
+  it('pause and resume keep progress and give the same curve as an uninterrupted run', async () => {
+    const plain = await train(configOf(link), 'cpu');
+    const phases: string[] = [];
+    let paused = false;
+    const interrupted = await train(configOf(link), 'cpu', (e, t) => {
+      if (e.type === 'phase') phases.push(e.phase);
+      if (e.type === 'progress' && !paused && e.progress.stepsDone > 10) {
+        paused = true;
+        t.pause();
+        setTimeout(() => t.resume(), 50);
+      }
+    });
+    expect(phases).toContain('paused');
+    expect(interrupted.lossCurve).toEqual(plain.lossCurve);
+  });
+
+  it('stop ends the run early with its figures so far', async () => {
+    let stopped = false;
+    const s = await train(configOf(link), 'cpu', (e, t) => {
+      if (e.type === 'progress' && !stopped && e.progress.stepsDone > 5) {
+        stopped = true;
+        t.stop();
+      }
+    });
+    expect(s.outcome).toBe('stopped');
+    expect(s.metrics.steps).toBeLessThan(3 * 40);
+    expect(s.metrics.steps).toBe(s.lossCurve.length);
+    expect(Number.isFinite(s.metrics.testAccuracy)).toBe(true);
+  });
+});

@@ -1,0 +1,322 @@
+/**
+ * The lab's training loop. It runs in the worker (and in Node for tests), yields between steps so
+ * pause and stop messages arrive, and reads metrics back from the device asynchronously, a batch
+ * of steps at a time, never after every step: reading back each step would stall a GPU pipeline.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ExperimentConfig } from '../src/core/config/schema';
+import { exampleCount, type Dataset, type SplitDataset } from '../src/core/data/dataset';
+import { deriveSeed, mulberry32, permutation } from '../src/core/data/prng';
+import {
+  divergenceAt,
+  etaSeconds,
+  type BackendReport,
+  type DataSummary,
+  type EpochRecord,
+  type RunSummary,
+  type TrainEvent,
+} from '../src/core/train/types';
+import { buildModel, buildOptimizer } from './model';
+
+/** Read metrics back at least this often while training (milliseconds). */
+const READBACK_INTERVAL_MS = 250;
+/** ...or when this many steps are waiting, whichever comes first. */
+const READBACK_MAX_STEPS = 64;
+/** Test-set examples evaluated per forward pass. */
+const EVAL_CHUNK = 1000;
+
+const now = () => performance.now();
+
+/** Lets queued messages (pause, stop) run between steps. A MessageChannel hop avoids setTimeout's 4 ms clamp. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+/** The run ended because the GPU device went away (driver reset, tab backgrounded too long, unplugged GPU). */
+export class DeviceLostError extends Error {
+  override name = 'DeviceLostError';
+}
+
+interface DeviceTensors {
+  x: tf.Tensor;
+  oneHot: tf.Tensor;
+  labels: tf.Tensor1D;
+}
+
+function toDevice(d: Dataset): DeviceTensors {
+  const n = exampleCount(d);
+  return tf.tidy(() => {
+    const labels = tf.tensor1d(Int32Array.from(d.y), 'int32');
+    return { x: tf.tensor(d.x, [n, ...d.inputShape]), oneHot: tf.oneHot(labels, d.numClasses).toFloat(), labels };
+  });
+}
+
+function disposeAll(t: DeviceTensors): void {
+  tf.dispose([t.x, t.oneHot, t.labels]);
+}
+
+/** Summary of the data of a run, for the UI and the result file. */
+export function summariseData(data: SplitDataset): DataSummary {
+  return {
+    name: data.train.name.replace(/ \(train\)$/, ''),
+    trainExamples: exampleCount(data.train),
+    testExamples: exampleCount(data.test),
+    inputShape: data.train.inputShape,
+    numClasses: data.train.numClasses,
+  };
+}
+
+/** Trains one model; pause, resume and stop may be called at any time from messages. */
+export class Trainer {
+  private paused = false;
+  private stopRequested = false;
+  private wake: (() => void) | null = null;
+  private lost: string | null = null;
+  private rejectLost: ((error: Error) => void) | null = null;
+  private readonly lostSignal: Promise<never>;
+  /** The trained model, kept after the run for evaluation and export. */
+  model: tf.LayersModel | null = null;
+
+  constructor() {
+    this.lostSignal = new Promise<never>((_, reject) => {
+      this.rejectLost = reject;
+    });
+    this.lostSignal.catch(() => undefined);
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.wake?.();
+  }
+
+  stop(): void {
+    this.stopRequested = true;
+    this.resume();
+  }
+
+  /** Called when the GPU device is lost: the run stops at the next step with a message. */
+  deviceLost(reason: string): void {
+    this.lost = reason;
+    this.rejectLost?.(new DeviceLostError(reason));
+    this.resume();
+  }
+
+  /** Waits for a device readback, or fails at once if the device is lost meanwhile. */
+  private readback(t: tf.Tensor): Promise<Float32Array> {
+    return Promise.race([t.data() as Promise<Float32Array>, this.lostSignal]);
+  }
+
+  async run(config: ExperimentConfig, data: SplitDataset, backend: BackendReport, emit: (e: TrainEvent) => void): Promise<RunSummary> {
+    const dataSummary = summariseData(data);
+    const n = dataSummary.trainExamples;
+    const batchSize = Math.min(config.train.batchSize, n);
+    // Fixed batch shapes: the last partial batch of each epoch is dropped (tfjs-webgpu pools
+    // GPU buffers by exact size, so a ragged batch would allocate new ones).
+    const stepsPerEpoch = Math.floor(n / batchSize);
+    const totalSteps = stepsPerEpoch * config.train.epochs;
+
+    const model = buildModel(config, dataSummary.inputShape, dataSummary.numClasses);
+    const optimizer = buildOptimizer(config);
+    this.model = model;
+    const train = toDevice(data.train);
+    const test = toDevice(data.test);
+    const shuffle = mulberry32(deriveSeed(config.train.seed, 'shuffle'));
+
+    const lossCurve: number[] = [];
+    const epochs: EpochRecord[] = [];
+    let pendingLoss: tf.Scalar[] = [];
+    let pendingCorrect: tf.Scalar[] = [];
+    let inflight: Promise<void> | null = null;
+    let flushedSteps = 0;
+    let epochLossSum = 0;
+    let epochCorrect = 0;
+    let epochSteps = 0;
+    let trainingMs = 0;
+    let runningSince = now();
+    let lastReadback = now();
+    let epoch = 0;
+    let diverged: string | null = null;
+
+    const trainingSeconds = () => (trainingMs + (this.paused ? 0 : now() - runningSince)) / 1000;
+
+    const flush = async (wait: boolean): Promise<void> => {
+      if (inflight) await inflight;
+      if (pendingLoss.length > 0) {
+        const losses = pendingLoss;
+        const corrects = pendingCorrect;
+        pendingLoss = [];
+        pendingCorrect = [];
+        const packed = tf.tidy(() => tf.concat([tf.stack(losses), tf.stack(corrects).toFloat()]));
+        tf.dispose([...losses, ...corrects]);
+        const firstStep = flushedSteps;
+        flushedSteps += losses.length;
+        lastReadback = now();
+        inflight = this.readback(packed).then((values) => {
+          packed.dispose();
+          const count = values.length / 2;
+          const stepLosses = Array.from(values.subarray(0, count));
+          diverged ??= divergenceAt(stepLosses, firstStep);
+          for (let i = 0; i < count; i++) {
+            epochLossSum += stepLosses[i] as number;
+            epochCorrect += values[count + i] as number;
+          }
+          epochSteps += count;
+          lossCurve.push(...stepLosses);
+          const seconds = trainingSeconds();
+          const done = firstStep + count;
+          emit({
+            type: 'progress',
+            progress: {
+              firstStep,
+              losses: stepLosses,
+              epoch,
+              stepsDone: done,
+              totalSteps,
+              samplesPerSecond: seconds > 0 ? (done * batchSize) / seconds : 0,
+              trainingSeconds: seconds,
+              etaSeconds: etaSeconds(done, totalSteps, seconds),
+            },
+          });
+        });
+      }
+      if (wait && inflight) {
+        await inflight;
+        inflight = null;
+      }
+    };
+
+    const evaluate = async (): Promise<{ loss: number; accuracy: number }> => {
+      const count = dataSummary.testExamples;
+      let sums = tf.zeros([2]);
+      for (let start = 0; start < count; start += EVAL_CHUNK) {
+        const size = Math.min(EVAL_CHUNK, count - start);
+        const next = tf.tidy(() => {
+          const probs = model.predict(test.x.slice(start, size)) as tf.Tensor;
+          const loss = tf.metrics.categoricalCrossentropy(test.oneHot.slice(start, size), probs).sum();
+          const correct = probs.argMax(-1).equal(test.labels.slice(start, size)).sum().toFloat();
+          return sums.add(tf.stack([loss, correct]));
+        });
+        sums.dispose();
+        sums = next;
+      }
+      const [loss, correct] = await this.readback(sums);
+      sums.dispose();
+      return { loss: (loss as number) / count, accuracy: (correct as number) / count };
+    };
+
+    /** Between steps: yield, honour pause and stop, and fail fast on a lost device or divergence. */
+    const gate = async (): Promise<boolean> => {
+      await yieldToEventLoop();
+      if (this.paused && !this.stopRequested && !this.lost) {
+        trainingMs += now() - runningSince;
+        await flush(true);
+        emit({ type: 'phase', phase: 'paused', message: `Paused at step ${flushedSteps} of ${totalSteps}.` });
+        while (this.paused && !this.stopRequested && !this.lost) {
+          await new Promise<void>((resolve) => {
+            this.wake = resolve;
+          });
+        }
+        this.wake = null;
+        runningSince = now();
+        if (!this.stopRequested && !this.lost) emit({ type: 'phase', phase: 'training', message: 'Training resumed.' });
+      }
+      if (this.lost) throw new DeviceLostError(this.lost);
+      if (diverged) throw new Error(`Training diverged: ${diverged}. The run stopped; try a lower learning rate.`);
+      return !this.stopRequested;
+    };
+
+    let lastTrainLoss = Number.NaN;
+    let testAccuracy = Number.NaN;
+    try {
+      emit({ type: 'phase', phase: 'training', message: `Training ${totalSteps} steps of ${batchSize} examples on ${backend.backend}.` });
+      runningSince = now();
+      outer: for (epoch = 0; epoch < config.train.epochs; epoch++) {
+        const order = tf.tensor1d(Int32Array.from(permutation(n, shuffle)), 'int32');
+        epochLossSum = 0;
+        epochCorrect = 0;
+        epochSteps = 0;
+        for (let s = 0; s < stepsPerEpoch; s++) {
+          if (!(await gate())) {
+            order.dispose();
+            break outer;
+          }
+          tf.tidy(() => {
+            const idx = order.slice(s * batchSize, batchSize);
+            const xb = tf.gather(train.x, idx);
+            const yb = tf.gather(train.oneHot, idx);
+            const lb = tf.gather(train.labels, idx);
+            let correct: tf.Scalar | null = null;
+            const cost = optimizer.minimize(() => {
+              const probs = model.apply(xb, { training: true }) as tf.Tensor;
+              correct = tf.keep(probs.argMax(-1).equal(lb).sum() as tf.Scalar);
+              return tf.metrics.categoricalCrossentropy(yb, probs).mean() as tf.Scalar;
+            }, true);
+            pendingLoss.push(tf.keep(cost as tf.Scalar));
+            pendingCorrect.push(correct as unknown as tf.Scalar);
+          });
+          if (now() - lastReadback > READBACK_INTERVAL_MS || pendingLoss.length >= READBACK_MAX_STEPS) await flush(false);
+        }
+        order.dispose();
+        await flush(true);
+        trainingMs += now() - runningSince;
+        if (diverged) throw new Error(`Training diverged: ${diverged}. The run stopped; try a lower learning rate.`);
+        emit({ type: 'phase', phase: 'evaluating', message: `Evaluating epoch ${epoch + 1} on ${dataSummary.testExamples} test examples.` });
+        const result = await evaluate();
+        lastTrainLoss = epochLossSum / epochSteps;
+        testAccuracy = result.accuracy;
+        const record: EpochRecord = {
+          epoch: epoch + 1,
+          trainLoss: lastTrainLoss,
+          trainAccuracy: epochCorrect / (epochSteps * batchSize),
+          testLoss: result.loss,
+          testAccuracy: result.accuracy,
+        };
+        epochs.push(record);
+        emit({ type: 'epoch', record });
+        if (epoch + 1 < config.train.epochs) emit({ type: 'phase', phase: 'training', message: `Training epoch ${epoch + 2}.` });
+        runningSince = now();
+      }
+      const stopped = this.stopRequested;
+      if (stopped) {
+        await flush(true);
+        trainingMs += now() - runningSince;
+        if (epochSteps > 0 && epochs.length < config.train.epochs) {
+          lastTrainLoss = epochLossSum / epochSteps;
+          testAccuracy = (await evaluate()).accuracy;
+        }
+      }
+      const seconds = trainingMs / 1000;
+      return {
+        backend,
+        data: dataSummary,
+        metrics: {
+          testAccuracy,
+          trainLoss: lastTrainLoss,
+          epochs: epochs.length,
+          steps: flushedSteps,
+          samplesPerSecond: seconds > 0 ? (flushedSteps * batchSize) / seconds : 0,
+          wallSeconds: seconds,
+        },
+        lossCurve,
+        epochs,
+        outcome: stopped ? 'stopped' : 'finished',
+      };
+    } finally {
+      tf.dispose([...pendingLoss, ...pendingCorrect]);
+      disposeAll(train);
+      disposeAll(test);
+      optimizer.dispose();
+    }
+  }
+}
