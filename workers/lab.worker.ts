@@ -8,7 +8,7 @@ import { forgetGpuDevice, gpuDevice, startBackend } from './backends';
 import type { BenchmarkResult, LabWorkerApi } from './contract';
 import { loadData } from './data';
 import { benchmarkBackend } from './bench';
-import { DeviceLostError, Trainer } from './trainer';
+import { DeviceLostError, Trainer, summariseData } from './trainer';
 
 const base = new URL(import.meta.env.BASE_URL, self.location.origin).href;
 let trainer: Trainer | null = null;
@@ -39,6 +39,7 @@ const api = {
       emit({ type: 'backend', report });
       emit({ type: 'phase', phase: 'loading', message: 'Loading data…' });
       const data = await loadData(config, base);
+      emit({ type: 'data', data: summariseData(data) });
       return await mine.run(config, data, report, emit);
     } catch (error) {
       if (error instanceof DeviceLostError) {

@@ -49,12 +49,10 @@ export function planBackends(choice: BackendChoice, model: ModelKind): BackendPl
 
 /** One sentence for the UI: which backend runs and why better ones were not used. */
 export function explainBackend(choice: BackendChoice, used: BackendId, skipped: readonly SkippedBackend[]): string {
+  if (choice === used) return `Training on ${used} (chosen by you).`;
   const better = BACKEND_ORDER.slice(0, BACKEND_ORDER.indexOf(used));
   const reasons = skipped.filter((s) => better.includes(s.backend) || s.backend === choice);
-  const head =
-    choice === 'auto' || choice === used
-      ? `Training on ${used}${choice === used && choice !== 'auto' ? ' (chosen by you)' : ''}.`
-      : `Training on ${used}: you chose ${choice}, but it could not be used.`;
+  const head = choice === 'auto' ? `Training on ${used}.` : `Training on ${used}: you chose ${choice}, but it could not be used.`;
   if (reasons.length === 0) return head;
   return `${head} Not used: ${reasons.map((r) => `${r.backend}, ${r.reason}`).join('; ')}.`;
 }

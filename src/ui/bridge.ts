@@ -1,0 +1,41 @@
+/**
+ * The one place the page talks to the training worker. Starts the worker lazily, turns an
+ * AbortSignal into a stop message, and can throw the worker away (reset).
+ */
+import * as Comlink from 'comlink';
+import type { LabWorkerApi } from '../../workers/contract';
+import type { ExperimentConfig } from '../core/config/schema';
+import type { RunSummary, TrainEvent } from '../core/train/types';
+
+export class WorkerBridge {
+  private worker: Worker | null = null;
+  private remote: Comlink.Remote<LabWorkerApi> | null = null;
+
+  /** The worker's API, starting the worker on first use. */
+  get api(): Comlink.Remote<LabWorkerApi> {
+    if (!this.remote) {
+      this.worker = new Worker(new URL('../../workers/lab.worker.ts', import.meta.url), { type: 'module', name: 'lab-trainer' });
+      this.remote = Comlink.wrap<LabWorkerApi>(this.worker);
+    }
+    return this.remote;
+  }
+
+  /** Trains a config; aborting the signal stops the run after its current step. */
+  train(config: ExperimentConfig, onEvent: (e: TrainEvent) => void, signal: AbortSignal): Promise<RunSummary> {
+    const api = this.api;
+    signal.addEventListener('abort', () => void api.stop(), { once: true });
+    return api.train(plainCopy(config), Comlink.proxy(onEvent));
+  }
+
+  /** Ends the worker and everything in it (model, GPU buffers). The next call starts a new one. */
+  terminate(): void {
+    this.worker?.terminate();
+    this.worker = null;
+    this.remote = null;
+  }
+}
+
+/** A plain deep copy: Svelte state proxies cannot be structured-cloned into a worker. */
+function plainCopy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}

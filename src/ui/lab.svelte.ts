@@ -1,0 +1,142 @@
+/**
+ * The lab's state: the experiment config, the run and its curves. Components render it and call
+ * its methods; only this class talks to the worker bridge.
+ */
+import { parseLink, serialiseLink } from '../core/config/link';
+import { defaultConfig, type ConfigIssue, type ExperimentConfig } from '../core/config/schema';
+import { buildResult, type LabResult } from '../core/result';
+import type { BackendReport, DataSummary, EpochRecord, ProgressUpdate, RunPhase, RunSummary, TrainEvent } from '../core/train/types';
+import { WorkerBridge } from './bridge';
+
+export class Lab {
+  config = $state<ExperimentConfig>(defaultConfig());
+  /** Problems found in the link the lab was opened with (or last navigated to). */
+  linkIssues = $state.raw<readonly ConfigIssue[]>([]);
+  phase = $state<RunPhase>('idle');
+  message = $state('Ready. Press Start to train.');
+  error = $state<string | null>(null);
+  backend = $state.raw<BackendReport | null>(null);
+  data = $state.raw<DataSummary | null>(null);
+  progress = $state.raw<ProgressUpdate | null>(null);
+  epochs = $state.raw<readonly EpochRecord[]>([]);
+  summary = $state.raw<RunSummary | null>(null);
+  /** The config of the run shown, fixed when it started. */
+  runConfig = $state.raw<ExperimentConfig | null>(null);
+  /** Bumped whenever `losses` grows; charts watch it instead of copying the array. */
+  lossVersion = $state(0);
+  /** Training loss per step. Mutated in place; read it after reading `lossVersion`. */
+  readonly losses: number[] = [];
+
+  readonly running = $derived(this.phase === 'loading' || this.phase === 'training' || this.phase === 'paused' || this.phase === 'evaluating');
+  readonly link = $derived(serialiseLink(this.config));
+
+  private readonly bridge = new WorkerBridge();
+  private abort: AbortController | null = null;
+
+  /** Loads a config from a link's hash; every bad field is listed in `linkIssues`. */
+  openLink(hash: string): void {
+    const { config, issues } = parseLink(hash);
+    this.config = config;
+    this.linkIssues = issues;
+  }
+
+  dismissLinkIssues(): void {
+    this.linkIssues = [];
+  }
+
+  /** The result file of the last run, or null while there is none. */
+  result(pageUrl: string): LabResult | null {
+    return this.summary && this.runConfig ? buildResult(this.runConfig, this.summary, pageUrl, new Date()) : null;
+  }
+
+  async start(): Promise<RunSummary | null> {
+    if (this.running) return null;
+    this.clearRun();
+    const config = $state.snapshot(this.config);
+    this.runConfig = config;
+    this.phase = 'loading';
+    this.message = 'Starting the training worker…';
+    this.abort = new AbortController();
+    try {
+      const summary = await this.bridge.train(config, (e) => this.onEvent(e), this.abort.signal);
+      this.summary = summary;
+      this.phase = summary.outcome;
+      const acc = summary.metrics.testAccuracy;
+      this.message =
+        summary.outcome === 'finished'
+          ? `Finished: ${(acc * 100).toFixed(1)}% test accuracy after ${summary.metrics.epochs} epochs on ${summary.backend.backend}.`
+          : `Stopped after ${summary.metrics.steps} steps${Number.isFinite(acc) ? `; test accuracy so far ${(acc * 100).toFixed(1)}%` : ''}.`;
+      return summary;
+    } catch (error) {
+      this.phase = 'failed';
+      this.error = error instanceof Error ? error.message : String(error);
+      this.message = 'The run failed.';
+      return null;
+    } finally {
+      this.abort = null;
+    }
+  }
+
+  pause(): void {
+    if (this.phase === 'training' || this.phase === 'evaluating') {
+      void this.bridge.api.pause();
+      this.message = 'Pausing after the current step…';
+    }
+  }
+
+  resume(): void {
+    if (this.phase === 'paused') void this.bridge.api.resume();
+  }
+
+  stop(): void {
+    this.abort?.abort();
+    this.message = 'Stopping after the current step…';
+  }
+
+  /** Throws the worker away (with its model and GPU memory) and clears the run. The config stays. */
+  reset(): void {
+    this.abort?.abort();
+    this.bridge.terminate();
+    this.clearRun();
+    this.phase = 'idle';
+    this.message = 'Reset. Press Start to train.';
+  }
+
+  /** Destroys the worker's GPU device, as a driver reset would (for tests of that path). */
+  loseGpuDeviceForTest(): void {
+    void this.bridge.api.loseGpuDeviceForTest();
+  }
+
+  private clearRun(): void {
+    this.error = null;
+    this.summary = null;
+    this.progress = null;
+    this.epochs = [];
+    this.data = null;
+    this.losses.length = 0;
+    this.lossVersion++;
+  }
+
+  private onEvent(e: TrainEvent): void {
+    switch (e.type) {
+      case 'phase':
+        this.phase = e.phase;
+        this.message = e.message;
+        break;
+      case 'backend':
+        this.backend = e.report;
+        break;
+      case 'data':
+        this.data = e.data;
+        break;
+      case 'progress':
+        this.progress = e.progress;
+        this.losses.push(...e.progress.losses);
+        this.lossVersion++;
+        break;
+      case 'epoch':
+        this.epochs = [...this.epochs, e.record];
+        break;
+    }
+  }
+}

@@ -1,0 +1,16 @@
+/** The only code that touches `location` and `history`: reading and writing the share link. */
+
+/** The current hash without its leading '#'. */
+export function readHash(): string {
+  return location.hash.slice(1);
+}
+
+/** Replaces the hash without adding a history entry or firing hashchange. */
+export function writeHash(hash: string): void {
+  if (location.hash.slice(1) !== hash) history.replaceState(history.state, '', `#${hash}`);
+}
+
+/** The page's address without its hash. */
+export function pageAddress(): string {
+  return location.href.split('#')[0] as string;
+}
