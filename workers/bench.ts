@@ -11,9 +11,10 @@ import { buildModel, buildOptimizer } from './model';
 import { Trainer } from './trainer';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
-/** Runs `steps` training steps each way, after one warm-up run each, and returns samples per second. */
-export async function benchmarkBackend(config: ExperimentConfig, data: SplitDataset, report: BackendReport, steps: number): Promise<BenchmarkResult> {
+/** Runs `steps` training steps each way, after one warm-up run each, then `rounds` interleaved timed runs; returns median samples per second. */
+export async function benchmarkBackend(config: ExperimentConfig, data: SplitDataset, report: BackendReport, steps: number, rounds: number): Promise<BenchmarkResult> {
   const batch = config.train.batchSize;
   const count = Math.min(steps * batch, data.train.y.length);
   const slice: SplitDataset = { train: takeExamples(data.train, range(count)), test: takeExamples(data.test, range(Math.min(batch, data.test.y.length))) };
@@ -43,7 +44,12 @@ export async function benchmarkBackend(config: ExperimentConfig, data: SplitData
 
   await labOnce();
   await fitOnce();
-  const lab = await labOnce();
-  const fit = await fitOnce();
-  return { backend: report.backend, labSamplesPerSecond: lab, fitSamplesPerSecond: fit, steps: Math.floor(count / batch) };
+  // Interleaved rounds, median of each, so a burst of other load on the machine hits both alike.
+  const lab: number[] = [];
+  const fit: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    lab.push(await labOnce());
+    fit.push(await fitOnce());
+  }
+  return { backend: report.backend, labSamplesPerSecond: median(lab), fitSamplesPerSecond: median(fit), steps: Math.floor(count / batch), rounds };
 }

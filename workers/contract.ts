@@ -12,6 +12,8 @@ export interface BenchmarkResult {
   /** Samples per second of plain `model.fit` on the same model, data and batch size. */
   readonly fitSamplesPerSecond: number;
   readonly steps: number;
+  /** Timed runs of each; the figures are medians. */
+  readonly rounds: number;
 }
 
 export interface LabWorkerApi {
@@ -26,7 +28,7 @@ export interface LabWorkerApi {
   /** Ends the run after the current step; `train` resolves with outcome 'stopped'. */
   stop(): void;
   /** Times the lab's loop against plain model.fit on one backend. */
-  benchmark(config: ExperimentConfig, backend: BackendId, steps: number): Promise<BenchmarkResult>;
+  benchmark(config: ExperimentConfig, backend: BackendId, steps: number, rounds: number): Promise<BenchmarkResult>;
   /** Destroys the GPU device, as a driver reset would; used by tests of the lost-device path. */
   loseGpuDeviceForTest(): void;
 }

@@ -53,11 +53,11 @@ const api = {
   pause: () => trainer?.pause(),
   resume: () => trainer?.resume(),
   stop: () => trainer?.stop(),
-  async benchmark(config: ExperimentConfig, backend: BackendId, steps: number): Promise<BenchmarkResult> {
+  async benchmark(config: ExperimentConfig, backend: BackendId, steps: number, rounds: number): Promise<BenchmarkResult> {
     const report = await startBackend(backend, config.model.kind);
     if (report.backend !== backend) throw new Error(`${backend} is not available here: ${report.explanation}`);
     const data = await loadData(config, base);
-    return benchmarkBackend(config, data, report, steps);
+    return benchmarkBackend(config, data, report, steps, rounds);
   },
   loseGpuDeviceForTest: () => {
     gpuDevice?.destroy();

@@ -22,6 +22,8 @@ import { buildModel, buildOptimizer } from './model';
 const READBACK_INTERVAL_MS = 250;
 /** ...or when this many steps are waiting, whichever comes first. */
 const READBACK_MAX_STEPS = 64;
+/** Yield to the worker's event loop at least this often, so pause and stop arrive promptly. */
+const YIELD_INTERVAL_MS = 20;
 /** Test-set examples evaluated per forward pass. */
 const EVAL_CHUNK = 1000;
 
@@ -216,8 +218,12 @@ export class Trainer {
     };
 
     /** Between steps: yield, honour pause and stop, and fail fast on a lost device or divergence. */
+    let lastYield = now();
     const gate = async (): Promise<boolean> => {
-      await yieldToEventLoop();
+      if (now() - lastYield > YIELD_INTERVAL_MS) {
+        await yieldToEventLoop();
+        lastYield = now();
+      }
       if (this.paused && !this.stopRequested && !this.lost) {
         trainingMs += now() - runningSince;
         await flush(true);

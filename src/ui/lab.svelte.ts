@@ -3,7 +3,8 @@
  * its methods; only this class talks to the worker bridge.
  */
 import { parseLink, serialiseLink } from '../core/config/link';
-import { defaultConfig, type ConfigIssue, type ExperimentConfig } from '../core/config/schema';
+import { defaultConfig, type BackendId, type ConfigIssue, type ExperimentConfig } from '../core/config/schema';
+import type { BenchmarkResult } from '../../workers/contract';
 import { buildResult, type LabResult } from '../core/result';
 import type { BackendReport, DataSummary, EpochRecord, ProgressUpdate, RunPhase, RunSummary, TrainEvent } from '../core/train/types';
 import { WorkerBridge } from './bridge';
@@ -46,6 +47,8 @@ export class Lab {
 
   /** The result file of the last run, or null while there is none. */
   result(pageUrl: string): LabResult | null {
+    // A timestamp for the file, not reactive state.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
     return this.summary && this.runConfig ? buildResult(this.runConfig, this.summary, pageUrl, new Date()) : null;
   }
 
@@ -100,6 +103,11 @@ export class Lab {
     this.clearRun();
     this.phase = 'idle';
     this.message = 'Reset. Press Start to train.';
+  }
+
+  /** Times the lab's loop against plain model.fit on one backend with the current settings. */
+  benchmark(backend: BackendId, steps: number, rounds: number): Promise<BenchmarkResult> {
+    return this.bridge.api.benchmark($state.snapshot(this.config), backend, steps, rounds);
   }
 
   /** Destroys the worker's GPU device, as a driver reset would (for tests of that path). */

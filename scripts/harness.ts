@@ -1,0 +1,50 @@
+/** Starts the built lab in headless Chromium for the runner and benchmarks. */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { launchOptions } from './browser.ts';
+import { serveStatic, type StaticServer } from './serve.ts';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface LabSession {
+  readonly page: Page;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Builds dist/ when it is missing or `rebuild` is set. */
+export function ensureBuilt(rebuild: boolean): void {
+  if (!rebuild && existsSync(resolve(repoRoot, 'dist/index.html'))) return;
+  console.error('Building the lab (npm run build)…');
+  const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) throw new Error('npm run build failed');
+}
+
+/** Serves dist/, launches Chromium and opens the lab at `hash`. */
+export async function openLab(hash: string, opts: { webgpu?: boolean } = {}): Promise<LabSession> {
+  const server: StaticServer = await serveStatic(resolve(repoRoot, 'dist'));
+  let browser: Browser | null = null;
+  try {
+    browser = await chromium.launch(launchOptions(opts));
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+    await page.goto(`${server.url}#${hash}`);
+    await page.waitForFunction(() => 'labAutomation' in window);
+    const b = browser;
+    return {
+      page,
+      url: server.url,
+      close: async () => {
+        await b.close();
+        await server.close();
+      },
+    };
+  } catch (error) {
+    await browser?.close();
+    await server.close();
+    throw error;
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The headless runner: reproduces a shared experiment from a terminal.
+ *
+ *   npm run lab -- run <link | hash | config.json> [--out result.json] [--build] [--timeout-min N]
+ *
+ * Serves the built app, drives Chromium headless through Playwright, runs the experiment to the
+ * end and writes the result file (schemaVersion 1, see the README). A bad link or config exits 2
+ * with the same named-field messages the app shows; a failed run exits 1.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { parseConfigJson, parseLink, serialiseLink } from '../src/core/config/link.ts';
+import type { ParsedConfig } from '../src/core/config/schema.ts';
+import { validateResult, type LabResult } from '../src/core/result.ts';
+import { ensureBuilt, openLab } from './harness.ts';
+
+const USAGE = 'usage: npm run lab -- run <link | #hash | config.json> [--out result.json] [--build] [--timeout-min N]';
+
+interface Args {
+  input: string;
+  out: string | null;
+  build: boolean;
+  timeoutMin: number;
+}
+
+function parseArgs(argv: string[]): Args {
+  const [command, input, ...rest] = argv;
+  if (command !== 'run' || !input) throw new Error(USAGE);
+  const args: Args = { input, out: null, build: false, timeoutMin: 60 };
+  for (let i = 0; i < rest.length; i++) {
+    const flag = rest[i];
+    if (flag === '--out') args.out = rest[++i] ?? null;
+    else if (flag === '--build') args.build = true;
+    else if (flag === '--timeout-min') args.timeoutMin = Number(rest[++i]);
+    else throw new Error(`unknown option ${flag}\n${USAGE}`);
+  }
+  if (args.out === null && rest.includes('--out')) throw new Error(`--out needs a file name\n${USAGE}`);
+  if (!(args.timeoutMin > 0)) throw new Error(`--timeout-min needs a positive number\n${USAGE}`);
+  return args;
+}
+
+/** Reads a link, a bare hash, or a JSON config file. */
+export function readExperiment(input: string): ParsedConfig & { source: string } {
+  if (input.endsWith('.json') || (existsSync(input) && !input.includes('#'))) {
+    if (!existsSync(input)) return { ...parseConfigJson('null'), issues: [{ field: '(config)', message: `${input}: no such file.` }], source: input };
+    return { ...parseConfigJson(readFileSync(input, 'utf8')), source: input };
+  }
+  return { ...parseLink(input), source: 'link' };
+}
+
+async function main(): Promise<number> {
+  let args: Args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    console.error((error as Error).message);
+    return 2;
+  }
+  const { config, issues, source } = readExperiment(args.input);
+  if (issues.length > 0) {
+    console.error(`The ${source === 'link' ? 'link' : `config ${source}`} has ${issues.length} problem${issues.length > 1 ? 's' : ''}; nothing was run:`);
+    for (const issue of issues) console.error(`  - ${issue.message}`);
+    return 2;
+  }
+  ensureBuilt(args.build);
+  const session = await openLab(serialiseLink(config));
+  const { page } = session;
+  const ticker = setInterval(() => {
+    void page
+      .locator('[data-testid=status]')
+      .innerText()
+      .then((text) => console.error(`… ${text}`))
+      .catch(() => undefined);
+  }, 10_000);
+  try {
+    const outcome = await Promise.race([
+      page.evaluate(async () => {
+        const lab = (window as unknown as { labAutomation: { start(): Promise<unknown>; result(): unknown } }).labAutomation;
+        await lab.start();
+        return { result: lab.result(), error: document.querySelector('[data-testid=run-error]')?.textContent ?? null };
+      }),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the run took longer than ${args.timeoutMin} minutes`)), args.timeoutMin * 60_000)),
+    ]);
+    if (!outcome.result) {
+      console.error(`The run failed: ${outcome.error ?? 'no result'}`);
+      return 1;
+    }
+    const result = outcome.result as LabResult;
+    const problems = validateResult(result);
+    if (problems.length > 0) {
+      console.error(`The result does not match its schema: ${problems.join('; ')}`);
+      return 1;
+    }
+    const m = result.metrics;
+    console.log(`backend ${result.backend} (${result.backendExplanation})`);
+    console.log(
+      `test accuracy ${((m.testAccuracy ?? Number.NaN) * 100).toFixed(2)}%, train loss ${m.trainLoss?.toFixed(4)}, ${m.epochs} epochs, ${m.steps} steps, ` +
+        `${Math.round(m.samplesPerSecond)} samples/s, ${m.wallSeconds.toFixed(1)} s`,
+    );
+    if (args.out) {
+      writeFileSync(args.out, `${JSON.stringify(result, null, 2)}\n`);
+      console.log(`wrote ${args.out}`);
+    }
+    return 0;
+  } finally {
+    clearInterval(ticker);
+    await session.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error((error as Error).message);
+      process.exit(1);
+    },
+  );
+}
