@@ -37,6 +37,6 @@ export function launchOptions(opts: { webgpu?: boolean } = {}) {
   return {
     executablePath: chromiumPath(),
     headless: true,
-    args: [...QUIET_FLAGS, ...(webgpu ? webgpuFlags(useSoftwareGpu()) : ['--disable-webgpu'])],
+    args: [...QUIET_FLAGS, ...(webgpu ? webgpuFlags(useSoftwareGpu()) : [])],
   };
 }

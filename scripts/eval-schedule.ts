@@ -8,7 +8,7 @@
  * under every policy, and sums the emissions over all those jobs. A policy's saving is
  * 1 - its total / run-now's total; its share of the oracle is its saving / the oracle's saving.
  * Policies other than the oracle see only the past: the forecast is the blend forecaster's
- * (src/core/schedule/forecaster.ts). Holes in a trace are carried forward (causal, never zero).
+ * (the adaptive forecaster, src/core/schedule/forecaster.ts). Holes in a trace are carried forward (causal, never zero).
  * Defaults: every CSV in ../shared/traces relative to the repository root, jobs of 1, 4 and 8 h,
  * 24 h of slack, interruptible jobs (training checkpoints, so it may pause).
  */
@@ -17,7 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseTrace } from '../src/core/trace/parse';
 import { createForecastWindowPolicy } from '../src/core/schedule/forecast-window';
-import { blendForecaster, sameHourYesterday } from '../src/core/schedule/forecaster';
+import { adaptiveForecaster, sameHourYesterday, TUNED_ON } from '../src/core/schedule/forecaster';
 import type { Policy, PolicyId } from '../src/core/schedule/policy';
 import { POLICIES } from '../src/core/schedule/registry';
 import { createReplay, simulateJob, type Replay } from '../src/core/schedule/simulate';
@@ -163,7 +163,8 @@ function main(): void {
   const notes: Record<string, string> = {};
   for (const file of args.traces) {
     const parsed = parseTrace(readFileSync(file, 'utf8'), path.basename(file));
-    const region = parsed.trace.name;
+    // Two files with the same name in different folders stay apart.
+    const region = parsed.trace.name in results ? path.relative(process.cwd(), file) : parsed.trace.name;
     notes[region] = parsed.note;
     console.log(`${region}: ${parsed.note}`);
     const steps = Math.ceil(horizon * (3_600_000 / parsed.trace.stepMs));
@@ -184,7 +185,7 @@ function main(): void {
     const shape = `${h}h`;
     const header = ['region', ...columns.map((c) => `${c.label} emis/share`)];
     const rows = regions.map((region) => [
-      region,
+      TUNED_ON.includes(region) ? `${region} (tuned)` : region,
       ...columns.map((c) => {
         const cell = cellOf(region, shape, c.key);
         return cell ? `${pct(cell.emissionsVsRunNow)} / ${pct(cell.shareOfOracle)}` : '';
@@ -211,6 +212,7 @@ function main(): void {
   );
   const overall = mean(shareRows);
   console.log(`\nforecast-window share of the oracle saving, by region: ${perRegion.join(', ')}`);
+  console.log(`(forecaster and policy settings were tuned on ${TUNED_ON.join(' and ')} only; other regions are held out)`);
   console.log(
     `forecast-window share of the oracle saving, averaged over regions and job shapes: ${pct(overall)} ` +
       `(target 85%: ${overall >= 0.85 ? 'met' : 'NOT met'})`,
@@ -218,27 +220,31 @@ function main(): void {
   console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
 
   if (args.out !== null) {
-    const json = {
-      slackHours: args.slackHours,
-      interruptible,
-      forecaster: blendForecaster.description,
-      traces: notes,
-      results: Object.fromEntries(
+    const tableJson = (cols: readonly Column[]): unknown =>
+      Object.fromEntries(
         regions.map((r) => [
           r,
           Object.fromEntries(
             args.jobHours.map((h) => [
               `${h}h`,
               Object.fromEntries(
-                columns.map((c) => {
+                cols.map((c) => {
                   const cell = cellOf(r, `${h}h`, c.key);
-                  return [c.key, { savingVsRunNow: cell?.savingVsRunNow, shareOfOracle: cell?.shareOfOracle }];
+                  return [c.key, { savingVsRunNow: cell?.savingVsRunNow ?? null, shareOfOracle: cell?.shareOfOracle ?? null }];
                 }),
               ),
             ]),
           ),
         ]),
-      ),
+      );
+    const json = {
+      slackHours: args.slackHours,
+      interruptible,
+      forecaster: adaptiveForecaster.description,
+      traces: notes,
+      results: tableJson(columns.filter((c) => !c.reference)),
+      // forecast-window driven by "the same hour yesterday" instead of the adaptive forecaster.
+      references: tableJson(columns.filter((c) => c.reference)),
       forecastWindowShareOfOracle: overall,
     };
     writeFileSync(args.out, `${JSON.stringify(json, null, 2)}\n`);

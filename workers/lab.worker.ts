@@ -24,14 +24,21 @@ const watched = new WeakSet<GPUDevice>();
 
 const api = {
   async train(config: ExperimentConfig, onEvent: (event: TrainEvent) => void): Promise<RunSummary> {
-    // Comlink callbacks return promises; a run never waits on the page to draw.
-    const emit = (event: TrainEvent) => void onEvent(event);
+    // Comlink callbacks return promises; a run never waits on the page to draw. Events travel on
+    // the callback's own MessagePort, the return value on the worker's: before returning, wait
+    // for the last event's delivery, so the page never sees an event after the run's end.
+    let delivered: Promise<unknown> = Promise.resolve();
+    const emit = (event: TrainEvent) => {
+      delivered = Promise.resolve(onEvent(event)).catch(() => undefined);
+    };
     trainer?.stop();
     const mine = new Trainer();
     trainer = mine;
+    let device: GPUDevice | null = null;
     try {
       emit({ type: 'phase', phase: 'loading', message: 'Choosing a backend…' });
       const report = await startBackend(config.backend, config.model.kind);
+      device = report.backend === 'webgpu' ? gpuDevice : null;
       if (gpuDevice && !watched.has(gpuDevice)) {
         watched.add(gpuDevice);
         watchDevice(gpuDevice);
@@ -42,12 +49,16 @@ const api = {
       emit({ type: 'data', data: summariseData(data) });
       return await mine.run(config, data, report, emit);
     } catch (error) {
-      if (error instanceof DeviceLostError) {
-        throw new Error(`The run stopped: ${error.message}. The curves so far are kept; press Start to train again on a new device.`);
+      // A lost device often shows first as a failed buffer mapping; give its `lost` promise a moment.
+      const lost = device ? await Promise.race([device.lost, new Promise<null>((r) => setTimeout(() => r(null), 1000))]) : null;
+      if (lost || error instanceof DeviceLostError) {
+        const reason = error instanceof DeviceLostError ? error.message : `the GPU device was lost (${lost?.reason === 'destroyed' ? 'destroyed' : 'driver or browser reset'})`;
+        throw new Error(`The run stopped: ${reason}. The curves so far are kept; press Start to train again on a new device.`);
       }
       throw error instanceof Error ? new Error(error.message) : new Error(String(error));
     } finally {
       if (trainer === mine) trainer = null;
+      await delivered;
     }
   },
   pause: () => trainer?.pause(),

@@ -22,8 +22,8 @@ const SECTIONS = new Set(FIELDS.filter((f) => f.path.includes('.')).map((f) => f
 
 const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-/** Turns the text of one link value into the type its field expects, or returns it unchanged. */
-function valueFromText(spec: FieldSpec, text: string): unknown {
+/** Turns the text of one link or form value into the type its field expects, or returns it unchanged. */
+export function valueFromText(spec: FieldSpec, text: string): unknown {
   switch (spec.kind) {
     case 'number':
     case 'int':
@@ -36,7 +36,8 @@ function valueFromText(spec: FieldSpec, text: string): unknown {
   }
 }
 
-function valueToText(spec: FieldSpec, value: unknown): string {
+/** Writes a field's value as the text used in links and forms. */
+export function valueToText(spec: FieldSpec, value: unknown): string {
   return spec.kind === 'intList' ? (value as number[]).join(',') : String(value);
 }
 

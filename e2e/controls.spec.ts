@@ -1,0 +1,63 @@
+import { expect, test } from '@playwright/test';
+import { openLab, phase, result, stepsDone, waitForEnd } from './helpers';
+
+// Small and on wasm (a CPU backend, bit-exact): these specs are about the controls, not speed.
+const RUN = 'dataset=spiral&samples=4000&hidden=32,32&activation=tanh&lr=0.01&batch=16&epochs=3&seed=5&backend=wasm';
+
+test('pause and resume keep progress, and the run ends with the same curve as an uninterrupted one', async ({ page }) => {
+  await openLab(page, RUN);
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expect.poll(() => stepsDone(page), { timeout: 60_000 }).toBeGreaterThan(20);
+
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-phase', 'paused');
+  const pausedAt = await stepsDone(page);
+  await page.waitForTimeout(1000);
+  expect(await stepsDone(page)).toBe(pausedAt);
+  expect(await phase(page)).toBe('paused');
+
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await expect.poll(() => stepsDone(page)).toBeGreaterThan(pausedAt);
+  expect(await waitForEnd(page)).toBe('finished');
+  const interrupted = await result(page);
+  expect(interrupted?.metrics.steps).toBe(3 * 200);
+
+  await page.getByRole('button', { name: 'Start' }).click();
+  expect(await waitForEnd(page)).toBe('finished');
+  const straight = await result(page);
+  expect(interrupted?.lossCurve).toEqual(straight?.lossCurve);
+});
+
+test('stop ends the run early with its figures, and reset clears it', async ({ page }) => {
+  await openLab(page, RUN);
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expect.poll(() => stepsDone(page), { timeout: 60_000 }).toBeGreaterThan(10);
+  await page.getByRole('button', { name: 'Stop' }).click();
+  expect(await waitForEnd(page)).toBe('stopped');
+  const r = await result(page);
+  expect(r?.outcome).toBe('stopped');
+  expect(r?.metrics.steps).toBeLessThan(600);
+  await expect(page.getByTestId('status')).toContainText('Stopped after');
+
+  await page.getByRole('button', { name: 'Reset' }).click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-phase', 'idle');
+  await expect(page.getByTestId('steps')).toHaveText('—');
+  expect(await result(page)).toBeNull();
+  // The settings survive a reset.
+  await expect(page.locator('input[name=batch]')).toHaveValue('16');
+});
+
+test('a dataset URL that is not a dataset file gets a clear message', async ({ page }) => {
+  await openLab(page, 'dataUrl=%2Ffavicon.svg&backend=cpu');
+  await page.getByRole('button', { name: 'Start' }).click();
+  expect(await waitForEnd(page)).toBe('failed');
+  await expect(page.getByTestId('run-error')).toContainText('does not start with "CATD"');
+});
+
+test('a dataset URL that cannot be reached says so and trains nothing', async ({ page }) => {
+  await openLab(page, `dataUrl=${encodeURIComponent('http://127.0.0.1:9/mnist.bin')}&backend=cpu`);
+  await page.getByRole('button', { name: 'Start' }).click();
+  expect(await waitForEnd(page)).toBe('failed');
+  await expect(page.getByTestId('run-error')).toContainText('Could not download the dataset from http://127.0.0.1:9/mnist.bin');
+  await expect(page.getByTestId('run-error')).toContainText('nothing was trained');
+});

@@ -1,0 +1,85 @@
+import { fillHoles, type Trace } from '../../trace';
+import { CarbonProviderError, type CarbonProvider, type IntensityPoint, type IntensitySeries } from '../provider';
+import { checkRange } from './common';
+
+const ID = 'replay';
+const LABEL = 'Recorded trace';
+const FORECAST_WINDOW_MS = 48 * 3_600_000;
+/** Most points one answer returns, so a fast replay cannot build a huge array. */
+export const REPLAY_MAX_POINTS = 5000;
+
+/** Options of the replay provider. */
+export interface ReplayOptions {
+  /** A parsed trace (see src/core/trace). Holes are filled by carrying the last known value forward. */
+  readonly trace: Trace;
+  readonly now: () => number;
+  /** Wall-clock time at which the replay starts; defaults to `now()` at creation. */
+  readonly wallStartMs?: number;
+  /** Trace time that plays at `wallStartMs`; defaults to the trace's first point. */
+  readonly traceStartMs?: number;
+  /** Trace time per wall time: 1 plays in real time, 60 plays an hour of trace per minute. */
+  readonly speed?: number;
+}
+
+/**
+ * A provider that plays a recorded trace as if it were live, for classes and demos. Wall time
+ * maps linearly onto trace time and wraps around at the trace's end. Its forecast is the trace
+ * itself, a perfect forecast, which the UI should say. Throws `no-data` if the trace has no values.
+ */
+export function createReplayProvider(options: ReplayOptions): CarbonProvider {
+  const { trace, now } = options;
+  const first = trace.points[0];
+  if (first === undefined || trace.points.every((p) => p.intensity === null)) {
+    throw new CarbonProviderError(ID, LABEL, 'no-data', { detail: `The trace "${trace.name}" has no intensity values` });
+  }
+  const filled = fillHoles(trace, 'carry-forward');
+  const step = trace.stepMs;
+  const length = filled.points.length * step;
+  const speed = options.speed !== undefined && Number.isFinite(options.speed) && options.speed > 0 ? options.speed : 1;
+  const wallStart = options.wallStartMs ?? now();
+  const traceStart = options.traceStartMs ?? first.time;
+  const source = `Recorded trace "${trace.name}" (${trace.layout} layout)${speed === 1 ? '' : `, played at ${speed}x`}`;
+
+  /** The trace point playing at a wall time, and the wall interval it plays over. */
+  const pointAtWall = (wall: number): IntensityPoint => {
+    const offset = traceStart - first.time + (wall - wallStart) * speed;
+    const loop = Math.floor(offset / length);
+    const index = Math.min(filled.points.length - 1, Math.floor((offset - loop * length) / step));
+    const traceFrom = first.time + loop * length + index * step;
+    const from = wallStart + (traceFrom - traceStart) / speed;
+    // Filled above, so every point has a value.
+    const intensity = filled.points[index]?.intensity ?? first.intensity;
+    return { from, to: from + step / speed, intensity: intensity as NonNullable<typeof intensity>, kind: 'recorded' };
+  };
+
+  const pointsBetween = (fromMs: number, toMs: number): IntensityPoint[] => {
+    const out: IntensityPoint[] = [];
+    let t = fromMs;
+    while (t < toMs && out.length < REPLAY_MAX_POINTS) {
+      const p = pointAtWall(t);
+      out.push(p);
+      t = Math.max(p.to, t + 1);
+    }
+    return out;
+  };
+
+  const seriesOf = (points: readonly IntensityPoint[]): IntensitySeries => ({
+    provider: ID, region: trace.name, regionName: `Recorded trace ${trace.name}`, signal: 'average', points, fetchedAt: now(), source,
+  });
+
+  return {
+    id: ID,
+    label: LABEL,
+    region: trace.name,
+    capabilities: { forecast: true, history: true },
+    current: async () => seriesOf([pointAtWall(now())]),
+    forecast: async () => {
+      const t = now();
+      return seriesOf(pointsBetween(t, t + FORECAST_WINDOW_MS));
+    },
+    history: async (fromMs, toMs) => {
+      checkRange(ID, LABEL, fromMs, toMs);
+      return seriesOf(pointsBetween(fromMs, toMs));
+    },
+  };
+}
