@@ -12,6 +12,7 @@ import { DeviceLostError, Trainer, summariseData } from './trainer';
 
 const base = new URL(import.meta.env.BASE_URL, self.location.origin).href;
 let trainer: Trainer | null = null;
+let lastModel: tf.LayersModel | null = null;
 
 /** Starts watching a GPU device: when it is lost, the current run stops with a message. */
 function watchDevice(device: GPUDevice): void {
@@ -32,6 +33,9 @@ const api = {
       delivered = Promise.resolve(onEvent(event)).catch(() => undefined);
     };
     trainer?.stop();
+    // One trained model is kept for evaluation and export; a new run replaces it.
+    lastModel?.dispose();
+    lastModel = null;
     const mine = new Trainer();
     trainer = mine;
     let device: GPUDevice | null = null;
@@ -57,6 +61,7 @@ const api = {
       }
       throw error instanceof Error ? new Error(error.message) : new Error(String(error));
     } finally {
+      lastModel = mine.model;
       if (trainer === mine) trainer = null;
       await delivered;
     }

@@ -130,6 +130,8 @@ export class Trainer {
 
     const model = buildModel(config, dataSummary.inputShape, dataSummary.numClasses);
     const optimizer = buildOptimizer(config);
+    // Only this model's weights: without a list, tfjs differentiates every variable alive in the engine.
+    const trainable = model.trainableWeights.map((w) => w.read() as tf.Variable);
     this.model = model;
     const train = toDevice(data.train);
     const test = toDevice(data.test);
@@ -262,14 +264,20 @@ export class Trainer {
             const xb = tf.gather(train.x, idx);
             const yb = tf.gather(train.oneHot, idx);
             const lb = tf.gather(train.labels, idx);
-            let correct: tf.Scalar | null = null;
-            const cost = optimizer.minimize(() => {
-              const probs = model.apply(xb, { training: true }) as tf.Tensor;
-              correct = tf.keep(probs.argMax(-1).equal(lb).sum() as tf.Scalar);
-              return tf.metrics.categoricalCrossentropy(yb, probs).mean() as tf.Scalar;
-            }, true);
+            let probs: tf.Tensor | null = null;
+            const cost = optimizer.minimize(
+              () => {
+                probs = tf.keep(model.apply(xb, { training: true }) as tf.Tensor);
+                return tf.metrics.categoricalCrossentropy(yb, probs).mean() as tf.Scalar;
+              },
+              true,
+              trainable,
+            );
+            // Accuracy from the same forward pass, outside the gradient tape.
+            const p = probs as unknown as tf.Tensor;
+            pendingCorrect.push(tf.keep(p.argMax(-1).equal(lb).sum() as tf.Scalar));
+            p.dispose();
             pendingLoss.push(tf.keep(cost as tf.Scalar));
-            pendingCorrect.push(correct as unknown as tf.Scalar);
           });
           if (now() - lastReadback > READBACK_INTERVAL_MS || pendingLoss.length >= READBACK_MAX_STEPS) await flush(false);
         }
