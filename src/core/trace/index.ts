@@ -1,0 +1,5 @@
+/** Public surface of the trace module: types, the CSV loader, hole filling and lookups. */
+export type { Trace, TraceLayout, TracePoint } from './types';
+export { parseTrace, parseTimestamp, TraceError, type ParsedTrace } from './parse';
+export { fillHoles, countHoles, type HoleFill } from './holes';
+export { intensityAt, intensityArray } from './series';
