@@ -1,7 +1,8 @@
 import { defineConfig } from '@playwright/test';
 import { launchOptions } from './scripts/browser.ts';
 
-const PORT = 4173;
+// LAB_E2E_PORT lets two checkouts test side by side.
+const PORT = Number(process.env.LAB_E2E_PORT ?? 4173);
 
 export default defineConfig({
   testDir: 'e2e',

@@ -21,7 +21,7 @@ async function lab(args: string[]): Promise<{ code: number; stdout: string; stde
 test('the headless runner reproduces a link and writes a valid result file', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'lab-'));
   const out = join(dir, 'result.json');
-  const link = 'http://127.0.0.1:4173/#dataset=xor&samples=600&hidden=8&epochs=2&seed=3&backend=wasm';
+  const link = 'http://127.0.0.1:1234/#dataset=xor&samples=600&hidden=8&epochs=2&seed=3&backend=wasm';
   const r = await lab(['run', link, '--out', out]);
   expect(r.stderr).not.toContain('problem');
   expect(r.code).toBe(0);
