@@ -1,0 +1,555 @@
+/**
+ * Compression in the worker (issue 5): magnitude pruning during training and one-shot, export of
+ * a tfjs layers model at float32 / float16 / uint8 in a zip, evaluation of exactly what the file
+ * holds, and knowledge distillation. The arithmetic (schedules, masks, quantization, file format,
+ * reference loss) lives in src/core/compress; this file owns the tensors. Runs in the worker and
+ * in Node (tests, scripts/bench-compress.ts).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ExperimentConfig } from '../src/core/config/schema';
+import {
+  buildExportZip,
+  compressionSizes,
+  decodeWeights,
+  magnitudeMask,
+  polynomialDecay,
+  pruningAt,
+  readExportZip,
+  sparsityReport,
+  writeLayersModel,
+  type CompressionSizes,
+  type LayersModelFiles,
+  type NamedWeight,
+  type PruningSchedule,
+  type SparsityReport,
+  type WeightPrecision,
+  type WeightsManifestEntry,
+} from '../src/core/compress';
+import { exampleCount, type Dataset, type SplitDataset } from '../src/core/data/dataset';
+import { deriveSeed, mulberry32, permutation } from '../src/core/data/prng';
+import { buildModel, buildOptimizer } from './model';
+
+/** Layer classes whose kernels are pruned (TFMOT prunes the same by default: its PrunableLayer registry). */
+const PRUNABLE_CLASSES: ReadonlySet<string> = new Set(['Dense', 'Conv2D']);
+/** Test-set examples per forward pass when evaluating (as workers/trainer.ts). */
+const EVAL_CHUNK = 1000;
+/** Yield to the event loop at least this often so stop messages arrive (as workers/trainer.ts). */
+const YIELD_INTERVAL_MS = 20;
+
+// ---------------------------------------------------------------------------------------------
+// Pruning
+
+/** One prunable kernel of a model. */
+interface PrunableKernel {
+  readonly layer: string;
+  readonly variable: tf.LayerVariable;
+}
+
+/** Which kernels a pruning controller touches. */
+export interface PrunableSelection {
+  /**
+   * Also prune the model's last layer (the softmax output) when it is Dense. Default false: the
+   * output layer is small (hidden x classes) and every class needs its weights; TFMOT's MNIST
+   * example prunes it too, so pass true to match that.
+   */
+  readonly includeOutputLayer?: boolean;
+}
+
+/**
+ * The Dense and Conv2D kernels of a model, in layer order; biases are never pruned. The last
+ * layer is left out unless `includeOutputLayer`.
+ */
+export function prunableKernels(model: tf.LayersModel, selection: PrunableSelection = {}): PrunableKernel[] {
+  const last = model.layers[model.layers.length - 1];
+  return model.layers
+    .filter((layer) => PRUNABLE_CLASSES.has(layer.getClassName()))
+    .filter((layer) => selection.includeOutputLayer === true || layer !== last)
+    .flatMap((layer) => layer.trainableWeights
+      .filter((w) => w.originalName.endsWith('/kernel'))
+      .map((variable) => ({ layer: layer.name, variable })));
+}
+
+/** What a mask update did, for the run log. */
+export interface PruningUpdate {
+  readonly step: number;
+  /** The schedule's target at this step. */
+  readonly sparsity: number;
+  /** Per-layer sparsity of the new masks. */
+  readonly layers: readonly { readonly name: string; readonly sparsity: number; readonly threshold: number }[];
+}
+
+/** Options of a polynomial-decay pruning run (TFMOT PolynomialDecay, power 3 unless given). */
+export interface PolynomialPruningOptions extends PrunableSelection {
+  readonly initialSparsity: number;
+  readonly finalSparsity: number;
+  readonly beginStep: number;
+  readonly endStep: number;
+  readonly frequency?: number;
+  readonly power?: number;
+}
+
+/**
+ * Magnitude pruning during training with per-layer masks, as TFMOT's prune_low_magnitude does:
+ * at the schedule's update steps each kernel's mask is recomputed from its current values (one
+ * readback per kernel per update, never per step), and after every optimizer step every kernel
+ * is multiplied by its cached mask on the device, so pruned weights stay exactly zero.
+ * Holds mask tensors: call `dispose()` when done.
+ */
+export class PruningController {
+  private readonly masks = new Map<string, tf.Tensor>();
+  private targetSparsity = 0;
+
+  constructor(
+    readonly schedule: PruningSchedule,
+    private readonly selection: PrunableSelection = {},
+  ) {}
+
+  /** A controller on TFMOT's PolynomialDecay (power 3 and frequency 100 by default). */
+  static polynomial(options: PolynomialPruningOptions): PruningController {
+    return new PruningController(polynomialDecay(options), { includeOutputLayer: options.includeOutputLayer });
+  }
+
+  /** The sparsity the masks currently hold (0 before the first update). */
+  get sparsity(): number {
+    return this.targetSparsity;
+  }
+
+  /**
+   * Call after optimizer step `step` (counted from 0). At an update step of the schedule the
+   * masks are recomputed at its sparsity (reads the kernels back) and the update is returned;
+   * otherwise the cached masks are applied on the device and null is returned.
+   */
+  async afterStep(model: tf.LayersModel, step: number): Promise<PruningUpdate | null> {
+    const { shouldPrune, sparsity } = pruningAt(this.schedule, step);
+    if (shouldPrune) return this.updateMasks(model, sparsity, step);
+    this.applyMasks(model);
+    return null;
+  }
+
+  /** Recomputes every mask at `sparsity` from the kernels' current magnitudes and applies them. */
+  async updateMasks(model: tf.LayersModel, sparsity: number, step = -1): Promise<PruningUpdate> {
+    const kernels = prunableKernels(model, this.selection);
+    const values = await Promise.all(kernels.map((k) => k.variable.read().data() as Promise<Float32Array>));
+    const layers = kernels.map((k, i) => {
+      const m = magnitudeMask(values[i]!, sparsity);
+      this.masks.get(k.variable.originalName)?.dispose();
+      this.masks.set(k.variable.originalName, tf.tensor(m.mask, k.variable.shape));
+      return { name: k.variable.originalName, sparsity: m.sparsity, threshold: m.threshold };
+    });
+    this.targetSparsity = sparsity;
+    this.applyMasks(model);
+    return { step, sparsity, layers };
+  }
+
+  /** Multiplies each kernel by its cached mask, on the device; no readback. */
+  applyMasks(model: tf.LayersModel): void {
+    if (this.masks.size === 0) return;
+    for (const { variable } of prunableKernels(model, this.selection)) {
+      const mask = this.masks.get(variable.originalName);
+      if (mask) tf.tidy(() => variable.write(tf.mul(variable.read(), mask)));
+    }
+  }
+
+  /** Exact zeros per pruned kernel and overall, read from the model (one readback per kernel). */
+  sparsityByLayer(model: tf.LayersModel): Promise<SparsityReport> {
+    return kernelSparsity(model, this.selection);
+  }
+
+  dispose(): void {
+    for (const mask of this.masks.values()) mask.dispose();
+    this.masks.clear();
+  }
+}
+
+/** Exact zeros of the kernels `selection` picks (all Dense and Conv2D kernels by default), per layer and overall. */
+export async function kernelSparsity(model: tf.LayersModel, selection: PrunableSelection = { includeOutputLayer: true }): Promise<SparsityReport> {
+  const kernels = prunableKernels(model, selection);
+  const values = await Promise.all(kernels.map((k) => k.variable.read().data() as Promise<Float32Array>));
+  return sparsityReport(kernels.map((k, i) => ({ name: k.variable.originalName, values: values[i]! })));
+}
+
+/**
+ * Called by a fine-tuning loop after each of its optimizer steps (`step` from 0) so the one-shot
+ * masks hold; `trainWithMasks` in this file is one such loop.
+ */
+export type AfterStep = (model: tf.LayersModel, step: number) => Promise<unknown> | unknown;
+
+/** Options of `pruneOneShot`. */
+export interface OneShotOptions extends PrunableSelection {
+  /** Fine-tunes the pruned model; must call `afterStep` after every optimizer step. */
+  readonly fineTune?: (afterStep: AfterStep) => Promise<void>;
+}
+
+/**
+ * Prunes a trained model in place to `sparsity` per kernel by magnitude, then runs the optional
+ * fine-tuning with the masks held. Returns the sparsity of the pruned kernels afterwards.
+ */
+export async function pruneOneShot(model: tf.LayersModel, sparsity: number, options: OneShotOptions = {}): Promise<SparsityReport> {
+  const controller = new PruningController(
+    polynomialDecay({ initialSparsity: sparsity, finalSparsity: sparsity, beginStep: 0, endStep: 0, frequency: 1 }),
+    options,
+  );
+  try {
+    await controller.updateMasks(model, sparsity, 0);
+    if (options.fineTune) await options.fineTune((m) => controller.applyMasks(m));
+    return await controller.sparsityByLayer(model);
+  } finally {
+    controller.dispose();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A small training loop with hooks: pruning-aware training, fine-tuning, distillation
+
+/** Loss of one batch from the model's softmax output (or, for distillation, anything else). */
+export type BatchLoss = (model: tf.LayersModel, x: tf.Tensor, oneHot: tf.Tensor) => tf.Scalar;
+
+/** Options of `trainWithHooks`. */
+export interface TrainLoopOptions {
+  readonly epochs: number;
+  readonly batchSize: number;
+  /** The experiment seed; batches are shuffled as workers/trainer.ts shuffles them. */
+  readonly seed: number;
+  /** Loss per batch; default categorical cross-entropy on the softmax output. */
+  readonly loss?: BatchLoss;
+  /** After every optimizer step (e.g. a PruningController's afterStep). */
+  readonly afterStep?: AfterStep;
+  /** Checked between steps; when true the loop ends early. */
+  readonly shouldStop?: () => boolean;
+}
+
+/** What a `trainWithHooks` run did. */
+export interface TrainLoopResult {
+  readonly steps: number;
+  /** Mean training loss of each epoch (one readback per epoch). */
+  readonly epochLosses: readonly number[];
+}
+
+const crossEntropy: BatchLoss = (model, x, oneHot) =>
+  tf.metrics.categoricalCrossentropy(oneHot, model.apply(x, { training: true }) as tf.Tensor).mean() as tf.Scalar;
+
+/**
+ * Trains `model` with `optimizer` on `train`: fixed-size batches (the last partial batch of an
+ * epoch is dropped), shuffled with the seed the lab's Trainer uses, only the model's own weights
+ * differentiated, `afterStep` after each step. Loss is read back once per epoch.
+ */
+export async function trainWithHooks(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  train: Dataset,
+  options: TrainLoopOptions,
+): Promise<TrainLoopResult> {
+  const n = exampleCount(train);
+  const batchSize = Math.min(options.batchSize, n);
+  const stepsPerEpoch = Math.floor(n / batchSize);
+  const loss = options.loss ?? crossEntropy;
+  const trainable = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const shuffle = mulberry32(deriveSeed(options.seed, 'shuffle'));
+  const { x, oneHot } = tf.tidy(() => ({
+    x: tf.tensor(train.x, [n, ...train.inputShape]),
+    oneHot: tf.oneHot(tf.tensor1d(Int32Array.from(train.y), 'int32'), train.numClasses).toFloat(),
+  }));
+  const epochLosses: number[] = [];
+  let step = 0;
+  let lastYield = performance.now();
+  try {
+    outer: for (let epoch = 0; epoch < options.epochs; epoch++) {
+      const order = tf.tensor1d(Int32Array.from(permutation(n, shuffle)), 'int32');
+      let sum: tf.Scalar = tf.scalar(0);
+      let count = 0;
+      try {
+        for (let s = 0; s < stepsPerEpoch; s++) {
+          if (performance.now() - lastYield > YIELD_INTERVAL_MS) {
+            await new Promise((resolve) => setTimeout(resolve, 0));
+            lastYield = performance.now();
+          }
+          if (options.shouldStop?.()) break outer;
+          const next = tf.tidy(() => {
+            const idx = order.slice(s * batchSize, batchSize);
+            const xb = tf.gather(x, idx);
+            const yb = tf.gather(oneHot, idx);
+            const cost = optimizer.minimize(() => loss(model, xb, yb), true, trainable) as tf.Scalar;
+            return sum.add(cost) as tf.Scalar;
+          });
+          sum.dispose();
+          sum = next;
+          count++;
+          await options.afterStep?.(model, step);
+          step++;
+        }
+      } finally {
+        order.dispose();
+        if (count > 0) epochLosses.push(((await sum.data())[0] as number) / count);
+        sum.dispose();
+      }
+    }
+  } finally {
+    tf.dispose([x, oneHot]);
+  }
+  return { steps: step, epochLosses };
+}
+
+/** Test accuracy of `model` on `test`: argmax of the output against the labels, one readback. */
+export async function evaluateAccuracy(model: tf.LayersModel, test: Dataset): Promise<number> {
+  const count = exampleCount(test);
+  const x = tf.tensor(test.x, [count, ...test.inputShape]);
+  const labels = tf.tensor1d(Int32Array.from(test.y), 'int32');
+  let correct = tf.scalar(0);
+  try {
+    for (let start = 0; start < count; start += EVAL_CHUNK) {
+      const size = Math.min(EVAL_CHUNK, count - start);
+      const next = tf.tidy(() => {
+        const probs = model.predict(x.slice(start, size)) as tf.Tensor;
+        return correct.add(probs.argMax(-1).equal(labels.slice(start, size)).sum().toFloat()) as tf.Scalar;
+      });
+      correct.dispose();
+      correct = next;
+    }
+    return ((await correct.data())[0] as number) / count;
+  } finally {
+    tf.dispose([x, labels, correct]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export
+
+/** Topology and float32 weights of a model, as `model.save` hands them to a save handler. */
+export async function saveToMemory(model: tf.LayersModel): Promise<{ modelTopology: Record<string, unknown>; weights: NamedWeight[] }> {
+  let artifacts: tf.io.ModelArtifacts | undefined;
+  await model.save(tf.io.withSaveHandler(async (a) => {
+    artifacts = a;
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+  }));
+  if (!artifacts?.modelTopology || !artifacts.weightSpecs || !artifacts.weightData) throw new Error('model.save produced no topology or weights');
+  const data = new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData));
+  return {
+    modelTopology: artifacts.modelTopology as Record<string, unknown>,
+    weights: decodeWeights(artifacts.weightSpecs as WeightsManifestEntry[], data),
+  };
+}
+
+/** Options of `exportModel`. */
+export interface ExportOptions {
+  /** How every weight is stored. uint8 is 8-bit affine per tensor with zero exact. */
+  readonly precision: WeightPrecision;
+  /** Timestamp of the zip entries; default the ZIP epoch (reproducible bytes). */
+  readonly modifiedAt?: Date;
+}
+
+/** The size side of the compression report, plus the zip. */
+export interface CompressionReport extends CompressionSizes {
+  readonly precision: WeightPrecision;
+  /** The downloaded zip (model.json, .bin, metadata.json, run.csv). */
+  readonly zipBytes: number;
+}
+
+/** What `exportModel` returns. */
+export interface ModelExport {
+  readonly zip: Uint8Array;
+  readonly report: CompressionReport;
+  /** The weights exactly as tfjs decodes them from the file: evaluate these (`evaluateDecoded`). */
+  readonly decoded: readonly NamedWeight[];
+  readonly files: LayersModelFiles;
+}
+
+/** Encodes a model's topology and weights at `precision` (model.json + .bin, not zipped). */
+export async function encodeModel(model: tf.LayersModel, precision: WeightPrecision): Promise<LayersModelFiles> {
+  const { modelTopology, weights } = await saveToMemory(model);
+  return writeLayersModel(modelTopology, weights, {
+    precision,
+    generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
+    convertedBy: null,
+  });
+}
+
+/**
+ * Exports a model as the lab's download: a zip of model.json and its weights .bin (loadable by
+ * plain `tf.loadLayersModel`), `metadata` as metadata.json and `runCsv` as run.csv. Saves through
+ * `tf.io.withSaveHandler`, so it works in a worker (no DOM).
+ */
+export async function exportModel(
+  model: tf.LayersModel,
+  options: ExportOptions,
+  metadata: Readonly<Record<string, unknown>>,
+  runCsv: string,
+): Promise<ModelExport> {
+  const files = await encodeModel(model, options.precision);
+  const zip = buildExportZip({
+    model: files,
+    metadataJson: JSON.stringify(metadata, null, 2),
+    runCsv,
+    ...(options.modifiedAt ? { modifiedAt: options.modifiedAt } : {}),
+  });
+  const report: CompressionReport = { ...compressionSizes(files), precision: options.precision, zipBytes: zip.length };
+  return { zip, report, decoded: files.decoded, files };
+}
+
+/**
+ * A new model with `model`'s topology and the given weights, built through
+ * `tf.loadLayersModel(tf.io.fromMemory(...))` as a plain loader of the file would. Dispose it.
+ */
+export async function modelWithWeights(model: tf.LayersModel, weights: readonly NamedWeight[]): Promise<tf.LayersModel> {
+  const modelTopology = model.toJSON(null, false) as unknown as Record<string, unknown>;
+  const size = weights.reduce((s, w) => s + w.values.length, 0);
+  const data = new Float32Array(size);
+  let offset = 0;
+  for (const w of weights) {
+    data.set(w.values, offset);
+    offset += w.values.length;
+  }
+  return tf.loadLayersModel(tf.io.fromMemory({
+    modelTopology,
+    weightSpecs: weights.map((w) => ({ name: w.name, shape: [...w.shape], dtype: 'float32' as const })),
+    weightData: data.buffer,
+  }));
+}
+
+/** Test accuracy of `model`'s architecture with the decoded weights of an export: the file's own accuracy. */
+export async function evaluateDecoded(model: tf.LayersModel, decoded: readonly NamedWeight[], test: Dataset): Promise<number> {
+  const clone = await modelWithWeights(model, decoded);
+  try {
+    return await evaluateAccuracy(clone, test);
+  } finally {
+    clone.dispose();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Distillation
+
+/**
+ * Pre-softmax logits of a Sequential model whose last layer is Dense: every layer but the last
+ * applied as it is, then the last layer's kernel and bias without its activation. A last layer
+ * with a linear activation already gives logits.
+ */
+export function logitsOf(model: tf.LayersModel, x: tf.Tensor, training = false): tf.Tensor2D {
+  return tf.tidy(() => {
+    const layers = model.layers;
+    const last = layers[layers.length - 1]!;
+    let h = x;
+    for (const layer of layers.slice(0, -1)) h = layer.apply(h, { training }) as tf.Tensor;
+    const config = last.getConfig();
+    if (last.getClassName() !== 'Dense') throw new Error(`distillation needs a Dense output layer, got ${last.getClassName()}`);
+    if (config.activation === 'linear') return last.apply(h, { training }) as tf.Tensor2D;
+    if (config.activation !== 'softmax') throw new Error(`distillation needs a softmax or linear output, got ${String(config.activation)}`);
+    const [kernel, bias] = last.trainableWeights.map((w) => w.read());
+    const z = tf.matMul(h as tf.Tensor2D, kernel as tf.Tensor2D);
+    return (bias ? z.add(bias) : z) as tf.Tensor2D;
+  });
+}
+
+/** The three terms of the distillation loss, each a scalar batch mean. */
+export interface DistillationLossTensors {
+  readonly total: tf.Scalar;
+  readonly hard: tf.Scalar;
+  readonly soft: tf.Scalar;
+}
+
+/**
+ * Hinton, Vinyals and Dean (2015) in tfjs, the same formula as core's `distillationLoss`:
+ * alpha * CE(y, softmax(z)) + (1 - alpha) * T^2 * KL(softmax(v/T) || softmax(z/T)), batch means.
+ * `studentLogits` z and `teacherLogits` v are [batch, classes]; `targets` one-hot rows.
+ */
+export function distillationLossTf(
+  studentLogits: tf.Tensor2D,
+  teacherLogits: tf.Tensor2D,
+  targets: tf.Tensor2D,
+  temperature: number,
+  alpha: number,
+): DistillationLossTensors {
+  if (!(temperature > 0)) throw new RangeError(`temperature must be > 0, got ${temperature}`);
+  if (!(alpha >= 0 && alpha <= 1)) throw new RangeError(`alpha must be in [0, 1], got ${alpha}`);
+  return tf.tidy(() => {
+    const hard = tf.neg(tf.sum(tf.mul(targets, tf.logSoftmax(studentLogits)), -1)).mean() as tf.Scalar;
+    const logPT = tf.logSoftmax(tf.div(teacherLogits, temperature));
+    const logQT = tf.logSoftmax(tf.div(studentLogits, temperature));
+    const kl = tf.sum(tf.mul(tf.exp(logPT), tf.sub(logPT, logQT)), -1).mean();
+    const soft = tf.mul(kl, temperature * temperature) as tf.Scalar;
+    const total = tf.add(tf.mul(hard, alpha), tf.mul(soft, 1 - alpha)) as tf.Scalar;
+    return { total, hard, soft };
+  });
+}
+
+/** Options of `distill`. */
+export interface DistillOptions {
+  /** T > 0; Hinton et al. used 1 to 20, Keras's example 10. */
+  readonly temperature: number;
+  /** Weight of the hard-label term in [0, 1] (Keras's example: 0.1). */
+  readonly alpha: number;
+  readonly epochs: number;
+  readonly batchSize: number;
+  /** Seeds the student's initialisers and the batch order. */
+  readonly seed: number;
+  readonly shouldStop?: () => boolean;
+}
+
+/** A trained student and how it compares. */
+export interface DistillResult {
+  readonly student: tf.Sequential;
+  readonly studentAccuracy: number;
+  readonly teacherAccuracy: number;
+  readonly epochLosses: readonly number[];
+  readonly studentParams: number;
+  readonly teacherParams: number;
+}
+
+/**
+ * Trains a student built from `studentConfig` (its model and optimizer settings; the seed from
+ * `options.seed`) on `data.train` with the distillation loss against `teacher`'s logits, then
+ * evaluates both on `data.test`. The teacher is not changed. Dispose the returned student.
+ */
+export async function distill(
+  teacher: tf.LayersModel,
+  studentConfig: ExperimentConfig,
+  data: SplitDataset,
+  options: DistillOptions,
+): Promise<DistillResult> {
+  const config: ExperimentConfig = { ...studentConfig, train: { ...studentConfig.train, seed: options.seed } };
+  const student = buildModel(config, data.train.inputShape, data.train.numClasses);
+  const optimizer = buildOptimizer(config);
+  const loss: BatchLoss = (model, x, oneHot) => {
+    const teacherLogits = tf.tidy(() => logitsOf(teacher, x));
+    const studentLogits = logitsOf(model, x, true);
+    return distillationLossTf(studentLogits, teacherLogits, oneHot as tf.Tensor2D, options.temperature, options.alpha).total;
+  };
+  try {
+    const { epochLosses } = await trainWithHooks(student, optimizer, data.train, {
+      epochs: options.epochs,
+      batchSize: options.batchSize,
+      seed: options.seed,
+      loss,
+      ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
+    });
+    return {
+      student,
+      studentAccuracy: await evaluateAccuracy(student, data.test),
+      teacherAccuracy: await evaluateAccuracy(teacher, data.test),
+      epochLosses,
+      studentParams: student.countParams(),
+      teacherParams: teacher.countParams(),
+    };
+  } catch (error) {
+    student.dispose();
+    throw error;
+  } finally {
+    optimizer.dispose();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import
+
+/**
+ * Loads an export zip (or any zip holding a tfjs layers model) as a model. Throws core's
+ * ModelFileError, with a message naming the problem, for a file that is not a zip, is truncated
+ * or corrupted, or holds no valid model.
+ */
+export async function loadExportZip(bytes: Uint8Array): Promise<tf.LayersModel> {
+  const { model } = readExportZip(bytes);
+  return tf.loadLayersModel(tf.io.fromMemory({
+    modelTopology: model.modelJson.modelTopology as Record<string, unknown>,
+    weightSpecs: [...model.weightSpecs] as tf.io.WeightsManifestEntry[],
+    weightData: model.weightData,
+  }));
+}
