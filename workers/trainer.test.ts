@@ -103,3 +103,20 @@ describe('controls', () => {
     expect(Number.isFinite(s.metrics.testAccuracy)).toBe(true);
   });
 });
+
+describe('step timing for the energy meter', () => {
+  it('records one step per training step, sent with the progress updates, with busy within wall time', async () => {
+    const sent: TrainEvent[] = [];
+    const s = await train(configOf('#dataset=spiral&samples=600&hidden=8&batch=32&epochs=2&seed=7'), 'cpu', (e) => sent.push(e));
+    expect(s.steps.length).toBe(s.metrics.steps);
+    const streamed = sent.flatMap((e) => (e.type === 'progress' ? e.progress.steps : []));
+    expect(streamed).toEqual(s.steps);
+    expect(new Set(s.steps.map((r) => r.epoch))).toEqual(new Set([0, 1]));
+    for (const r of s.steps) {
+      expect(r.wallMs).toBeGreaterThanOrEqual(0);
+      expect(r.busyMs).toBeGreaterThanOrEqual(0);
+      expect(r.busyMs).toBeLessThanOrEqual(r.wallMs + 1e-9);
+      expect(r.gpuKernelMs).toBeNull();
+    }
+  });
+});

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig } from '../src/core/config/schema';
+import type { StepRecord } from '../src/core/energy/power';
 import { exampleCount, type Dataset, type SplitDataset } from '../src/core/data/dataset';
 import { deriveSeed, mulberry32, permutation } from '../src/core/data/prng';
 import {
@@ -26,6 +27,13 @@ const READBACK_MAX_STEPS = 64;
 const YIELD_INTERVAL_MS = 20;
 /** Test-set examples evaluated per forward pass. */
 const EVAL_CHUNK = 1000;
+/**
+ * With `timestamp-query`, time one step's GPU kernels every this many steps. `tf.time` waits for
+ * the GPU, so timing every step would serialise the pipeline; one in 50 costs about 2 %.
+ */
+const KERNEL_SAMPLE_EVERY = 50;
+/** The first steps compile shaders and allocate buffers; sample after them. */
+const KERNEL_SAMPLE_FIRST = 3;
 
 const now = () => performance.now();
 
@@ -151,6 +159,12 @@ export class Trainer {
     let lastReadback = now();
     let epoch = 0;
     let diverged: string | null = null;
+    const stepRecords: StepRecord[] = [];
+    let unsentRecords = 0;
+    // GPU busy fraction from the last kernel-timed step, over the typical (untimed) step wall time.
+    let gpuBusyFraction: number | null = null;
+    let typicalWallMs: number | null = null;
+    let sampleKernels = backend.timestampQuery;
 
     const trainingSeconds = () => (trainingMs + (this.paused ? 0 : now() - runningSince)) / 1000;
 
@@ -165,6 +179,8 @@ export class Trainer {
         tf.dispose([...losses, ...corrects]);
         const firstStep = flushedSteps;
         flushedSteps += losses.length;
+        const steps = stepRecords.slice(unsentRecords);
+        unsentRecords = stepRecords.length;
         lastReadback = now();
         inflight = this.readback(packed).then((values) => {
           packed.dispose();
@@ -190,6 +206,7 @@ export class Trainer {
               samplesPerSecond: seconds > 0 ? (done * batchSize) / seconds : 0,
               trainingSeconds: seconds,
               etaSeconds: etaSeconds(done, totalSteps, seconds),
+              steps,
             },
           });
         });
@@ -259,7 +276,7 @@ export class Trainer {
             order.dispose();
             break outer;
           }
-          tf.tidy(() => {
+          const step = () => tf.tidy(() => {
             const idx = order.slice(s * batchSize, batchSize);
             const xb = tf.gather(train.x, idx);
             const yb = tf.gather(train.oneHot, idx);
@@ -279,7 +296,29 @@ export class Trainer {
             p.dispose();
             pendingLoss.push(tf.keep(cost as tf.Scalar));
           });
+          // Energy: wall time of the step and its readback; busy time excludes waiting on the device.
+          const startTime = Date.now();
+          const t0 = now();
+          const stepNo = stepRecords.length;
+          const timed = sampleKernels && stepNo >= KERNEL_SAMPLE_FIRST && (stepNo - KERNEL_SAMPLE_FIRST) % KERNEL_SAMPLE_EVERY === 0;
+          let kernelMs: number | null = null;
+          if (timed) {
+            const info = await tf.time(step);
+            kernelMs = typeof info.kernelMs === 'number' && Number.isFinite(info.kernelMs) ? info.kernelMs : null;
+            if (kernelMs === null) sampleKernels = false;
+          } else step();
+          const t1 = now();
           if (now() - lastReadback > READBACK_INTERVAL_MS || pendingLoss.length >= READBACK_MAX_STEPS) await flush(false);
+          const wallMs = now() - t0;
+          if (kernelMs !== null && typicalWallMs !== null) gpuBusyFraction = Math.min(1, kernelMs / typicalWallMs);
+          if (!timed) typicalWallMs = typicalWallMs === null ? wallMs : 0.9 * typicalWallMs + 0.1 * wallMs;
+          stepRecords.push({
+            startTime,
+            wallMs,
+            busyMs: timed ? wallMs : t1 - t0,
+            gpuKernelMs: kernelMs ?? (gpuBusyFraction === null ? null : gpuBusyFraction * wallMs),
+            epoch,
+          });
         }
         order.dispose();
         await flush(true);
@@ -325,6 +364,7 @@ export class Trainer {
         lossCurve,
         epochs,
         outcome: stopped ? 'stopped' : 'finished',
+        steps: stepRecords,
       };
     } finally {
       tf.dispose([...pendingLoss, ...pendingCorrect]);

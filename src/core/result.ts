@@ -6,10 +6,41 @@ import * as v from 'valibot';
 import { BACKEND_CHOICES, type ExperimentConfig } from './config/schema';
 import { serialiseLink } from './config/link';
 import type { RunSummary } from './train/types';
+import type { RunFootprint } from './footprint/run';
 
 export const RESULT_SCHEMA_VERSION = 1;
 
 const finiteOrNull = v.nullable(v.pipe(v.number(), v.finite()));
+const finiteNumber = v.pipe(v.number(), v.finite());
+const kWh = v.pipe(v.number(), v.finite(), v.minValue(0));
+
+/** Energy of the run (see src/core/energy/README.md for the method). */
+export const EnergySchema = v.object({
+  kWh,
+  low: kWh,
+  high: kWh,
+  byComponent: v.object({ gpu: kWh, cpu: kWh, ram: kWh }),
+  pue: v.pipe(v.number(), v.minValue(1)),
+  deviceProfile: v.string(),
+  method: v.picklist(['timestamp-query', 'duty-cycle', 'mixed', 'none']),
+  byEpoch: v.array(v.object({ epoch: v.number(), kWh, gCO2e: finiteNumber })),
+});
+
+/** Carbon of the run: energy in each interval times the grid intensity then. */
+export const CarbonSchema = v.object({
+  gCO2e: finiteNumber,
+  low: finiteNumber,
+  high: finiteNumber,
+  region: v.string(),
+  regionName: v.string(),
+  provider: v.picklist(['uk-carbon-intensity', 'electricity-maps', 'watttime', 'offline', 'replay']),
+  signal: v.picklist(['average', 'marginal']),
+  source: v.string(),
+  meanIntensity: finiteNumber,
+  extrapolatedShare: finiteNumber,
+  intensitySeries: v.array(v.object({ time: v.number(), intensity: finiteNumber })),
+  fallbackNotice: v.nullable(v.string()),
+});
 
 /** The schema a result file must match; tests and importers validate against it. */
 export const ResultSchema = v.object({
@@ -36,6 +67,9 @@ export const ResultSchema = v.object({
   outcome: v.picklist(['finished', 'stopped']),
   epochs: v.array(v.object({ epoch: v.number(), trainLoss: v.number(), trainAccuracy: v.number(), testLoss: v.number(), testAccuracy: v.number() })),
   lossCurve: v.array(v.number()),
+  // Optional so that result files written before issue 3 still validate.
+  energy: v.optional(v.nullable(EnergySchema)),
+  carbon: v.optional(v.nullable(CarbonSchema)),
 });
 
 export type LabResult = v.InferOutput<typeof ResultSchema>;
@@ -45,8 +79,15 @@ const finite = (x: number) => (Number.isFinite(x) ? x : null);
 /**
  * Builds the result of a finished or stopped run.
  * @param pageUrl the lab's address without hash, so `link` opens the same experiment.
+ * @param footprint the run's energy and carbon; null when none could be computed (no steps).
  */
-export function buildResult(config: ExperimentConfig, summary: RunSummary, pageUrl: string, createdAt: Date): LabResult {
+export function buildResult(
+  config: ExperimentConfig,
+  summary: RunSummary,
+  pageUrl: string,
+  createdAt: Date,
+  footprint: RunFootprint | null = null,
+): LabResult {
   const adapter = summary.backend.adapter;
   const m = summary.metrics;
   return {
@@ -71,6 +112,8 @@ export function buildResult(config: ExperimentConfig, summary: RunSummary, pageU
     outcome: summary.outcome,
     epochs: summary.epochs.map((e) => ({ ...e })),
     lossCurve: [...summary.lossCurve],
+    energy: footprint ? { ...footprint.energy, byComponent: { ...footprint.energy.byComponent }, byEpoch: footprint.energy.byEpoch.map((e) => ({ ...e })) } : null,
+    carbon: footprint ? { ...footprint.carbon, intensitySeries: footprint.carbon.intensitySeries.map((p) => ({ ...p })) } : null,
   };
 }
 

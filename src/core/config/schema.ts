@@ -4,6 +4,7 @@
  * added here is parsed, validated, defaulted and shared in one place.
  */
 import * as v from 'valibot';
+import { GPU_PROFILES } from '../energy/profile-data';
 
 /** Version of the config format. A link or file with another version is reported, not guessed at. */
 export const CONFIG_VERSION = 1;
@@ -20,6 +21,12 @@ export type Activation = (typeof ACTIVATIONS)[number];
 export type OptimizerId = (typeof OPTIMIZERS)[number];
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 export type BackendId = Exclude<BackendChoice, 'auto'>;
+
+/** Where grid intensity comes from; 'auto' picks from the browser's time zone and locale. */
+export const CARBON_SOURCES = ['auto', 'offline', 'uk-carbon-intensity', 'electricity-maps', 'watttime', 'replay'] as const;
+export type CarbonSource = (typeof CARBON_SOURCES)[number];
+/** 'auto' matches the device from the GPU adapter; 'custom' uses the watts typed in; else a GPU row id. */
+export const DEVICE_PROFILE_CHOICES = ['auto', 'custom', ...GPU_PROFILES.map((r) => r.id)] as const;
 
 export interface ExperimentConfig {
   v: number;
@@ -51,6 +58,32 @@ export interface ExperimentConfig {
     seed: number;
   };
   backend: BackendChoice;
+  /** How energy is estimated. Device settings only: nothing here is a secret. */
+  energy: {
+    /** Power usage effectiveness: 1.0 for a personal device, 1.1-1.6 for a data centre. */
+    pue: number;
+    /** 'auto', 'custom' or a GPU profile row id (src/core/energy/profile-data.ts). */
+    profile: string;
+    /** With profile 'custom': the whole device's watts under full load and when idle. */
+    customMaxWatts: number;
+    customIdleWatts: number;
+  };
+  /**
+   * Where grid carbon intensity comes from. Never holds a credential or a provider address:
+   * keys and base URLs are browser settings, so a shared link cannot redirect a user's key.
+   */
+  carbon: {
+    source: CarbonSource;
+    /**
+     * The region in the source's own terms; '' for its default. offline: ISO alpha-3 country
+     * (DEU) or WORLD; uk-carbon-intensity: national, a region id 1-17 or an outward postcode;
+     * electricity-maps: a zone (DE, US-CAL-CISO); watttime: a region (CAISO_NORTH); replay: a
+     * bundled trace name (us-ciso-2022) or 'upload'.
+     */
+    region: string;
+    /** Replay only: trace time per wall time (1 = real time, 3600 = an hour per second). */
+    replaySpeed: number;
+  };
 }
 
 /** The default experiment: what `{}` and an empty link mean. */
@@ -60,9 +93,11 @@ export const DEFAULT_CONFIG: Readonly<ExperimentConfig> = Object.freeze({
   model: { kind: 'mlp', hidden: [128], activation: 'relu', filters: [8, 16] },
   train: { optimizer: 'adam', learningRate: 0.001, momentum: 0.9, batchSize: 64, epochs: 2, seed: 42 },
   backend: 'auto',
+  energy: { pue: 1, profile: 'auto', customMaxWatts: 0, customIdleWatts: 0 },
+  carbon: { source: 'auto', region: '', replaySpeed: 1 },
 } satisfies ExperimentConfig);
 
-type Kind = 'number' | 'int' | 'enum' | 'intList' | 'url';
+type Kind = 'number' | 'int' | 'enum' | 'intList' | 'url' | 'text';
 
 /** One setting: its short key in links, its path in the config object, and how to check it. */
 export interface FieldSpec {
@@ -88,6 +123,9 @@ const datasetUrl = v.pipe(
   v.maxLength(2000),
   v.check((s) => s === '' || /^https?:\/\//i.test(s) || /^\/(?!\/)/.test(s), 'must be empty, an http(s) URL or a path starting with /'),
 );
+
+// Letters, digits and a few separators: enough for country codes, zones, postcodes and trace names.
+const regionText = v.pipe(v.string(), v.maxLength(64), v.regex(/^[A-Za-z0-9 _.-]*$/, 'letters, digits, spaces, _ . or -'));
 
 const field = (key: string, path: string, kind: Kind, expects: string, schema: v.GenericSchema): FieldSpec => ({
   key,
@@ -119,6 +157,15 @@ export const FIELDS: readonly FieldSpec[] = [
   // tfjs treats seed 0 as "unseeded" (seed ? seed : Math.random()), so 0 is not allowed.
   field('seed', 'train.seed', 'int', 'a whole number from 1 to 2147483647', int(1, 2147483647)),
   field('backend', 'backend', 'enum', `one of ${list(BACKEND_CHOICES)}`, v.picklist(BACKEND_CHOICES)),
+  // PUE 1.0 is a device with no facility overhead; 3 is above the worst data centres surveyed
+  // (Uptime Institute Global Data Center Survey 2023: average 1.58).
+  field('pue', 'energy.pue', 'number', 'a number from 1 to 3', num(1, 3)),
+  field('device', 'energy.profile', 'enum', `one of ${list(DEVICE_PROFILE_CHOICES)}`, v.picklist(DEVICE_PROFILE_CHOICES)),
+  field('maxW', 'energy.customMaxWatts', 'number', 'a number of watts from 0 to 5000', num(0, 5000)),
+  field('idleW', 'energy.customIdleWatts', 'number', 'a number of watts from 0 to 5000', num(0, 5000)),
+  field('carbon', 'carbon.source', 'enum', `one of ${list(CARBON_SOURCES)}`, v.picklist(CARBON_SOURCES)),
+  field('region', 'carbon.region', 'text', 'up to 64 letters, digits, spaces, _ . or -', regionText),
+  field('speed', 'carbon.replaySpeed', 'number', 'a number from 1 to 100000', num(1, 100000)),
 ];
 
 /** A problem with one field of a link or config file; the field's default was used instead. */
@@ -182,6 +229,17 @@ export function checkConsistency(config: ExperimentConfig): ConfigIssue[] {
       message: `model: a CNN needs image data, but dataset is ${quoteValue(config.data.dataset)}; using the MLP instead.`,
     });
     config.model.kind = 'mlp';
+  }
+  if (config.energy.profile === 'custom' && !(config.energy.customMaxWatts > 0)) {
+    issues.push({
+      field: 'device',
+      message: 'device: "custom" needs the device\'s watts under load (maxW above 0); matching the device automatically instead.',
+    });
+    config.energy.profile = 'auto';
+  }
+  if (config.energy.customIdleWatts > config.energy.customMaxWatts) {
+    issues.push({ field: 'idleW', message: `idleW: idle watts cannot exceed the watts under load; using ${config.energy.customMaxWatts}.` });
+    config.energy.customIdleWatts = config.energy.customMaxWatts;
   }
   return issues;
 }

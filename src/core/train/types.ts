@@ -1,6 +1,7 @@
 /** Plain data that crosses the worker boundary about a run: no tensors, no classes. */
 import type { BackendChoice, BackendId } from '../config/schema';
 import type { SkippedBackend } from '../backend/select';
+import type { StepRecord } from '../energy/power';
 
 /** What the GPU adapter says about itself (WebGPU's GPUAdapterInfo), or nulls off-GPU. */
 export interface AdapterSummary {
@@ -54,6 +55,8 @@ export interface ProgressUpdate {
   /** Seconds spent training (pauses excluded). */
   readonly trainingSeconds: number;
   readonly etaSeconds: number | null;
+  /** Timing of each step since the previous update, for the energy meter on the page. */
+  readonly steps: readonly StepRecord[];
 }
 
 export type TrainEvent =
@@ -85,6 +88,8 @@ export interface RunSummary {
   readonly epochs: readonly EpochRecord[];
   /** 'finished' when every epoch ran, 'stopped' when the user stopped it early. */
   readonly outcome: 'finished' | 'stopped';
+  /** Timing of every step, as sent in the progress updates. */
+  readonly steps: readonly StepRecord[];
 }
 
 /** Estimated seconds left from the work done and the measured rate; null before there is a rate. */
