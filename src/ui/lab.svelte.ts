@@ -8,6 +8,7 @@ import type { BenchmarkResult } from '../../workers/contract';
 import { buildResult, type LabResult } from '../core/result';
 import type { BackendReport, DataSummary, EpochRecord, ProgressUpdate, RunPhase, RunSummary, TrainEvent } from '../core/train/types';
 import { WorkerBridge } from './bridge';
+import { Footprint } from './footprint.svelte';
 
 export class Lab {
   config = $state<ExperimentConfig>(defaultConfig());
@@ -31,6 +32,9 @@ export class Lab {
   readonly running = $derived(this.phase === 'loading' || this.phase === 'training' || this.phase === 'paused' || this.phase === 'evaluating');
   readonly link = $derived(serialiseLink(this.config));
 
+  /** Energy and carbon of the run: profile, intensity source, live counters and report. */
+  readonly footprint = new Footprint();
+
   private readonly bridge = new WorkerBridge();
   private abort: AbortController | null = null;
 
@@ -49,19 +53,25 @@ export class Lab {
   result(pageUrl: string): LabResult | null {
     // A timestamp for the file, not reactive state.
     // eslint-disable-next-line svelte/prefer-svelte-reactivity
-    return this.summary && this.runConfig ? buildResult(this.runConfig, this.summary, pageUrl, new Date()) : null;
+    return this.summary && this.runConfig ? buildResult(this.runConfig, this.summary, pageUrl, new Date(), this.footprint.report) : null;
   }
 
-  async start(): Promise<RunSummary | null> {
+  /**
+   * Starts a run and resolves once it has ended and its energy and carbon report is built.
+   * @param pageBase the lab's address, to fetch bundled traces from.
+   */
+  async start(pageBase: string = typeof location === 'undefined' ? '/' : location.href): Promise<RunSummary | null> {
     if (this.running) return null;
     this.clearRun();
     const config = $state.snapshot(this.config);
     this.runConfig = config;
+    this.footprint.startRun(config, pageBase);
     this.phase = 'loading';
     this.message = 'Starting the training worker…';
     this.abort = new AbortController();
     try {
       const summary = await this.bridge.train(config, (e) => this.onEvent(e), this.abort.signal);
+      await this.footprint.endRun();
       this.summary = summary;
       this.phase = summary.outcome;
       const acc = summary.metrics.testAccuracy;
@@ -71,6 +81,7 @@ export class Lab {
           : `Stopped after ${summary.metrics.steps} steps${Number.isFinite(acc) ? `; test accuracy so far ${(acc * 100).toFixed(1)}%` : ''}.`;
       return summary;
     } catch (error) {
+      await this.footprint.endRun();
       this.phase = 'failed';
       this.error = error instanceof Error ? error.message : String(error);
       this.message = 'The run failed.';
@@ -78,6 +89,12 @@ export class Lab {
     } finally {
       this.abort = null;
     }
+  }
+
+  /** Changes the energy settings; a finished run's report is recomputed with them at once. */
+  setEnergy(energy: Partial<ExperimentConfig['energy']>): void {
+    this.config.energy = { ...this.config.energy, ...energy };
+    if (!this.running) this.footprint.applyEnergySettings($state.snapshot(this.config.energy));
   }
 
   pause(): void {
@@ -133,6 +150,7 @@ export class Lab {
         break;
       case 'backend':
         this.backend = e.report;
+        this.footprint.onBackend(e.report);
         break;
       case 'data':
         this.data = e.data;
@@ -141,6 +159,7 @@ export class Lab {
         this.progress = e.progress;
         this.losses.push(...e.progress.losses);
         this.lossVersion++;
+        this.footprint.onProgress(e.progress);
         break;
       case 'epoch':
         this.epochs = [...this.epochs, e.record];
