@@ -40,6 +40,9 @@ describe('a scheduled run against a replayed trace', () => {
     expect(c?.oracle).toBeCloseTo(400, 9);
     expect(c?.shareOfOracle).toBeCloseTo(1, 9);
     expect(c?.savingVsRunNow).toBeCloseTo(2 / 3, 9);
+    expect(c?.cumulative.policy).toEqual([0, 0, 100, 200, 300, 400]);
+    expect(c?.cumulative.runNow.at(-1)).toBeCloseTo(1200, 9);
+    expect(c?.cumulative.oracle.at(-1)).toBeCloseTo(400, 9);
   });
 
   it('sets the deadline from the estimate and the slack, within the trace', () => {
@@ -49,5 +52,17 @@ describe('a scheduled run against a replayed trace', () => {
 
   it('has nothing to compare before any work is done', () => {
     expect(new ScheduledRun({ replay: replay(), policy: runNowPolicy, startIndex: 0, estimatedSteps: 1, slackSteps: 0 }).compare()).toBeNull();
+  });
+});
+
+describe('the plain-language account', () => {
+  it('says how long it ran and paused and what it saved', async () => {
+    const { describeScheduledRun } = await import('./classroom');
+    const run = new ScheduledRun({ replay: replay(), policy: oraclePolicy, startIndex: 8, estimatedSteps: 4, slackSteps: 20 });
+    drive(run, 4);
+    const text = describeScheduledRun('Oracle', run.steps, run.compare());
+    expect(text).toContain('trained in 4 hours and paused in 2 hours of the 6 hours');
+    expect(text).toContain('66.7% less than run-now');
+    expect(text).toContain('100% of the best possible saving');
   });
 });

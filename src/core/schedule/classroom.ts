@@ -30,6 +30,8 @@ export interface ScheduleComparison {
   readonly runNow: GramsCO2e;
   /** Perfect foresight, for evaluation only. */
   readonly oracle: GramsCO2e;
+  /** Cumulative gCO2e after each step from submission, for each of the three. */
+  readonly cumulative: { readonly policy: number[]; readonly runNow: number[]; readonly oracle: number[] };
   /** 1 - policy / runNow: the share of run-now's emissions this policy avoided. */
   readonly savingVsRunNow: number;
   /** (runNow - policy) / (runNow - oracle): how much of the best possible saving was reached. */
@@ -136,16 +138,54 @@ export class ScheduledRun {
     const stepHours = replay.stepMs / 3_600_000;
     const jobHours = this.workDone * stepHours;
     const slackHours = Math.max(0, this.deadlineIndex - startIndex - Math.ceil(this.workDone - EPSILON)) * stepHours;
-    const job = { startIndex, jobHours, slackHours, interruptible: true, powerKW: kWh / jobHours, record: false };
-    const runNow = simulateJob(replay, runNowPolicy, job).emissions;
-    const oracle = simulateJob(replay, oraclePolicy, job).emissions;
-    const best = runNow - oracle;
+    const powerKW = kWh / jobHours;
+    const job = { startIndex, jobHours, slackHours, interruptible: true, powerKW };
+    const now = simulateJob(replay, runNowPolicy, job);
+    const best = simulateJob(replay, oraclePolicy, job);
+    const runNow = now.emissions;
+    const oracle = best.emissions;
+    const cumulate = (perStep: number[]) => {
+      let sum = 0;
+      return perStep.map((g) => (sum += g));
+    };
+    const priced = (r: typeof now) => cumulate(r.decisions.map((d) => d.work * stepHours * powerKW * d.intensity));
     return {
       policy: gCO2e,
       runNow,
       oracle,
+      cumulative: { policy: cumulate(this.steps.map((s) => s.gCO2e)), runNow: priced(now), oracle: priced(best) },
       savingVsRunNow: runNow > 0 ? 1 - gCO2e / runNow : 0,
-      shareOfOracle: best > 1e-9 ? (runNow - gCO2e) / best : null,
+      shareOfOracle: runNow - oracle > 1e-9 ? (runNow - gCO2e) / (runNow - oracle) : null,
     };
   }
+}
+
+/**
+ * A plain-language account of a scheduled run: how long it ran and paused, why (the policy's own
+ * reasons, most frequent first), and what that saved against starting at once.
+ */
+export function describeScheduledRun(policyLabel: string, steps: readonly ScheduledStep[], comparison: ScheduleComparison | null, stepHours = 1): string {
+  if (steps.length === 0) return `${policyLabel} has not decided anything yet.`;
+  const ran = steps.filter((s) => s.decision.duty > 0).length;
+  const paused = steps.length - ran;
+  const hours = (n: number) => `${Math.round(n * stepHours * 10) / 10} hour${n * stepHours === 1 ? '' : 's'}`;
+  const kinds = new Map<string, number>();
+  for (const s of steps) kinds.set(s.decision.reason, (kinds.get(s.decision.reason) ?? 0) + 1);
+  const pauses = steps.filter((s) => s.decision.duty <= 0);
+  const ranSteps = steps.filter((s) => s.decision.duty > 0);
+  const mean = (xs: readonly ScheduledStep[]) => xs.reduce((a, s) => a + s.intensity, 0) / Math.max(1, xs.length);
+  const parts = [
+    `${policyLabel} trained in ${hours(ran)} and paused in ${hours(paused)} of the ${hours(steps.length)} so far.`,
+  ];
+  if (ranSteps.length > 0) parts.push(`It trained at a mean of ${Math.round(mean(ranSteps))} gCO2/kWh${pauses.length > 0 ? ` and skipped hours averaging ${Math.round(mean(pauses))} gCO2/kWh` : ''}.`);
+  const [reason] = [...kinds.entries()].sort((a, b) => b[1] - a[1])[0] ?? [];
+  if (reason) parts.push(`Its most frequent reason: "${reason}"`);
+  if (comparison) {
+    const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+    parts.push(
+      `The same energy would have emitted ${Math.round(comparison.runNow * 10) / 10} g starting at once (run-now) and ${Math.round(comparison.oracle * 10) / 10} g with perfect foresight (oracle, evaluation only); this run emitted ${Math.round(comparison.policy * 10) / 10} g, ${pct(comparison.savingVsRunNow)} less than run-now` +
+        (comparison.shareOfOracle === null ? '.' : `, ${pct(comparison.shareOfOracle)} of the best possible saving.`),
+    );
+  }
+  return parts.join(' ');
 }
