@@ -33,6 +33,10 @@ test('the headless runner reproduces a link and writes a valid result file', asy
   expect(result.metrics.epochs).toBe(2);
   expect(result.metrics.steps).toBe(2 * Math.floor(480 / 64));
   expect(result.link).toContain('dataset=xor');
+  // Energy and carbon travel with the result: the offline default needs no network.
+  expect(result.energy?.kWh).toBeGreaterThan(0);
+  expect(result.carbon?.gCO2e).toBeGreaterThan(0);
+  expect(r.stdout).toMatch(/energy [\d.e-]+ Wh .*carbon [\d.e-]+ gCO2e/);
 
   // The same experiment as a config file gives the same curve (wasm is bit-exact).
   const configFile = join(dir, 'config.json');

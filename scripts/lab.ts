@@ -96,6 +96,15 @@ async function main(): Promise<number> {
       `test accuracy ${((m.testAccuracy ?? Number.NaN) * 100).toFixed(2)}%, train loss ${m.trainLoss?.toFixed(4)}, ${m.epochs} epochs, ${m.steps} steps, ` +
         `${Math.round(m.samplesPerSecond)} samples/s, ${m.wallSeconds.toFixed(1)} s`,
     );
+    if (result.energy && result.carbon) {
+      const e = result.energy;
+      const c = result.carbon;
+      console.log(
+        `energy ${(e.kWh * 1000).toPrecision(3)} Wh (${(e.low * 1000).toPrecision(3)}-${(e.high * 1000).toPrecision(3)} Wh, ${e.method}, PUE ${e.pue}; ${e.deviceProfile}), ` +
+          `carbon ${c.gCO2e.toPrecision(3)} gCO2e at ${c.meanIntensity.toPrecision(3)} g/kWh (${c.regionName}, ${c.provider})`,
+      );
+      if (c.fallbackNotice) console.error(c.fallbackNotice);
+    }
     if (args.out) {
       writeFileSync(args.out, `${JSON.stringify(result, null, 2)}\n`);
       console.log(`wrote ${args.out}`);
