@@ -6,7 +6,7 @@ const RUN = 'dataset=spiral&samples=4000&hidden=32,32&activation=tanh&lr=0.01&ba
 
 test('pause and resume keep progress, and the run ends with the same curve as an uninterrupted one', async ({ page }) => {
   await openLab(page, RUN);
-  await page.getByRole('button', { name: 'Start' }).click();
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
   await expect.poll(() => stepsDone(page), { timeout: 60_000 }).toBeGreaterThan(20);
 
   await page.getByRole('button', { name: 'Pause' }).click();
@@ -22,7 +22,7 @@ test('pause and resume keep progress, and the run ends with the same curve as an
   const interrupted = await result(page);
   expect(interrupted?.metrics.steps).toBe(3 * 200);
 
-  await page.getByRole('button', { name: 'Start' }).click();
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
   expect(await waitForEnd(page)).toBe('finished');
   const straight = await result(page);
   expect(interrupted?.lossCurve).toEqual(straight?.lossCurve);
@@ -30,7 +30,7 @@ test('pause and resume keep progress, and the run ends with the same curve as an
 
 test('stop ends the run early with its figures, and reset clears it', async ({ page }) => {
   await openLab(page, RUN);
-  await page.getByRole('button', { name: 'Start' }).click();
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
   await expect.poll(() => stepsDone(page), { timeout: 60_000 }).toBeGreaterThan(10);
   await page.getByRole('button', { name: 'Stop' }).click();
   expect(await waitForEnd(page)).toBe('stopped');
@@ -49,14 +49,14 @@ test('stop ends the run early with its figures, and reset clears it', async ({ p
 
 test('a dataset URL that is not a dataset file gets a clear message', async ({ page }) => {
   await openLab(page, 'dataUrl=%2Ffavicon.svg&backend=cpu');
-  await page.getByRole('button', { name: 'Start' }).click();
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
   expect(await waitForEnd(page)).toBe('failed');
   await expect(page.getByTestId('run-error')).toContainText('does not start with "CATD"');
 });
 
 test('a dataset URL that cannot be reached says so and trains nothing', async ({ page }) => {
   await openLab(page, `dataUrl=${encodeURIComponent('http://127.0.0.1:9/mnist.bin')}&backend=cpu`);
-  await page.getByRole('button', { name: 'Start' }).click();
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
   expect(await waitForEnd(page)).toBe('failed');
   await expect(page.getByTestId('run-error')).toContainText('Could not download the dataset from http://127.0.0.1:9/mnist.bin');
   await expect(page.getByTestId('run-error')).toContainText('nothing was trained');

@@ -13,7 +13,7 @@ test('a copied link reproduces the settings and the loss curve exactly (cpu)', a
   await page.locator('input[name=epochs]').fill('3');
   await page.locator('input[name=seed]').fill('1234');
   await page.locator('select[name=backend]').selectOption('cpu');
-  await page.getByRole('button', { name: 'Start' }).click();
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
   expect(await waitForEnd(page)).toBe('finished');
   const first = await result(page);
   const link = await page.getByTestId('share-link').inputValue();
@@ -28,7 +28,7 @@ test('a copied link reproduces the settings and the loss curve exactly (cpu)', a
     await expect(other.locator(`input[name=${name}]`)).toHaveValue(value as string);
   }
   await expect(other.locator('select[name=optimizer]')).toHaveValue('momentum');
-  await other.getByRole('button', { name: 'Start' }).click();
+  await other.getByRole('button', { name: 'Start', exact: true }).click();
   expect(await waitForEnd(other)).toBe('finished');
   const second = await result(other);
   expect(second?.config).toEqual(first?.config);
@@ -40,7 +40,7 @@ test('the same link on WebGPU gives the same curve within float tolerance', asyn
   const curves: number[][] = [];
   for (let i = 0; i < 2; i++) {
     await openLab(page, hash);
-    await page.getByRole('button', { name: 'Start' }).click();
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
     expect(await waitForEnd(page)).toBe('finished');
     const r = await result(page);
     expect(r?.backend).toBe('webgpu');

@@ -7,7 +7,7 @@ test('the default experiment trains the MNIST MLP on WebGPU to 85% in 2 epochs, 
   await expect(page.locator('select[name=dataset]')).toHaveValue('mnist');
   await expect(page.locator('input[name=epochs]')).toHaveValue('2');
 
-  await page.getByRole('button', { name: 'Start' }).click();
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
   await expect(page.getByTestId('backend-name')).toHaveText('webgpu', { timeout: 60_000 });
   await expect(page.getByTestId('adapter')).toContainText('vendor');
   await expect.poll(() => stepsDone(page), { timeout: 60_000 }).toBeGreaterThan(0);
@@ -32,7 +32,7 @@ test('the default experiment trains the MNIST MLP on WebGPU to 85% in 2 epochs, 
 
 test('a lost GPU device stops the run with a message and the page stays usable', async ({ page }) => {
   await openLab(page, 'epochs=5');
-  await page.getByRole('button', { name: 'Start' }).click();
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
   await expect(page.getByTestId('backend-name')).toHaveText('webgpu', { timeout: 60_000 });
   await expect.poll(() => stepsDone(page), { timeout: 60_000 }).toBeGreaterThan(3);
   await page.evaluate(() => (window as unknown as { labAutomation: { loseGpuDevice(): void } }).labAutomation.loseGpuDevice());
@@ -40,7 +40,7 @@ test('a lost GPU device stops the run with a message and the page stays usable',
   await expect(page.getByTestId('run-error')).toContainText('GPU device was lost');
   // The curves so far are still on screen and the controls answer.
   expect(await stepsDone(page)).toBeGreaterThan(3);
-  await expect(page.getByRole('button', { name: 'Start' })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Start', exact: true })).toBeEnabled();
   await page.locator('input[name=epochs]').fill('1');
   await expect(page).toHaveURL(/epochs=1/);
 });

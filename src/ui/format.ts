@@ -16,3 +16,13 @@ export function formatPercent(x: number | null | undefined, digits = 1): string 
 export function formatRate(x: number | null | undefined): string {
   return x === null || x === undefined || !Number.isFinite(x) ? '—' : Math.round(x).toLocaleString('en-US');
 }
+
+/** "2022-06-15T00:00" for a time in milliseconds (UTC). */
+export function formatUtcMinute(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 16);
+}
+
+/** Absolute URL of a file relative to the page's base address. */
+export function resolveUrl(path: string, base: string): string {
+  return new URL(path, base).href;
+}

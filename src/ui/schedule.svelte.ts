@@ -1,0 +1,191 @@
+/**
+ * Carbon-aware scheduling in simulated time, for a class: a recorded trace is replayed at an
+ * accelerated rate (one simulated hour per second by default), the chosen policy decides each
+ * simulated hour whether training runs, and the lab really pauses and resumes the worker. Training
+ * runs at full speed; its measured work is booked at the simulated hour it happened in.
+ */
+import { describeScheduledRun, ScheduledRun, type ScheduleComparison, type ScheduledStep } from '../core/schedule/classroom';
+import type { Decision, PolicyId } from '../core/schedule/policy';
+import { POLICIES } from '../core/schedule/registry';
+import { createReplay, type Replay } from '../core/schedule/simulate';
+import { parseTrace } from '../core/trace/parse';
+import { formatUtcMinute, resolveUrl } from './format';
+import type { Lab } from './lab.svelte';
+
+const HOUR_MS = 3_600_000;
+/** Bundled traces (public/traces), real 2022 hourly data of US grids (see its LICENSE file). */
+export const BUNDLED_TRACES = ['us-ciso-2022', 'us-pjm-2022'] as const;
+/** Throughput assumed before any run has been measured, in samples per second; the last run's
+ * figure is used when there is one, and the estimate is refined every simulated hour. */
+const FIRST_GUESS_SAMPLES_PER_SECOND = 500;
+/** Power assumed when no energy estimate is available yet, in watts (a laptop under load). */
+const DEFAULT_WATTS = 30;
+
+export type ScheduleMode = 'off' | 'simulated';
+
+export class ScheduleSession {
+  mode = $state<ScheduleMode>('off');
+  policyId = $state<PolicyId>('forecast-window');
+  traceName = $state<string>(BUNDLED_TRACES[0]);
+  /** A trace the user uploaded (text and file name), used instead of a bundled one. */
+  uploaded = $state.raw<{ name: string; text: string } | null>(null);
+  /** Simulated start, as an ISO date-time in UTC. */
+  start = $state('2022-06-15T00:00');
+  /** Simulated hours per wall-clock second. */
+  rate = $state(1);
+  slackHours = $state(24);
+
+  status = $state('');
+  error = $state<string | null>(null);
+  steps = $state.raw<readonly ScheduledStep[]>([]);
+  comparison = $state.raw<ScheduleComparison | null>(null);
+  current = $state.raw<Decision | null>(null);
+  /** Intensity of the window shown on the timeline, from submission to the deadline. */
+  window = $state.raw<{ time: number[]; actual: number[]; deadline: number; forecastFrom: number; forecast: number[] } | null>(null);
+  active = $state(false);
+
+  readonly policy = $derived(POLICIES[this.policyId]);
+  readonly account = $derived(describeScheduledRun(this.policy.label, this.steps, this.comparison));
+
+  private run: ScheduledRun | null = null;
+  private replay: Replay | null = null;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private watts: () => number = () => DEFAULT_WATTS;
+  private stepStart = 0;
+  private trainedAtStepStart = 0;
+  private decision: Decision | null = null;
+
+  /** Loads the trace and starts the lab's run under the schedule. */
+  async begin(lab: Lab, pageBase: string, watts: () => number = () => DEFAULT_WATTS): Promise<void> {
+    this.watts = watts;
+    this.stop();
+    this.error = null;
+    this.steps = [];
+    this.comparison = null;
+    try {
+      const text = this.uploaded?.text ?? (await this.fetchTrace(pageBase));
+      const parsed = parseTrace(text, this.uploaded?.name ?? `${this.traceName}.csv`);
+      const replay = createReplay(parsed.trace, { horizon: 48 });
+      const t0 = Date.parse(`${this.start}Z`);
+      const first = replay.trace.points[0]?.time ?? 0;
+      const startIndex = Math.floor((t0 - first) / replay.stepMs);
+      if (!Number.isFinite(t0) || startIndex < 0 || startIndex >= replay.values.length - 1) {
+        throw new Error(`The start ${this.start} is outside the trace (${formatUtcMinute(first)} to ${formatUtcMinute(first + replay.values.length * replay.stepMs)}).`);
+      }
+      this.replay = replay;
+      const estimate = this.remainingSteps(lab, lab.runConfig ?? lab.config);
+      this.run = new ScheduledRun({ replay, policy: this.policy, startIndex, estimatedSteps: estimate, slackSteps: Math.round((this.slackHours * HOUR_MS) / replay.stepMs) });
+      this.active = true;
+      this.status = `${parsed.note} Replaying from ${this.start} UTC at ${this.rate} simulated hour(s) per second.`;
+      void lab.start().then(() => this.finish(lab));
+      this.drive(lab);
+    } catch (error) {
+      this.error = (error as Error).message;
+      this.active = false;
+    }
+  }
+
+  /** Stops driving the lab (the run itself is stopped by the lab's own controls). */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.active = false;
+  }
+
+  private async fetchTrace(pageBase: string): Promise<string> {
+    const url = resolveUrl(`traces/${this.traceName}.csv`, pageBase);
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`Could not load the trace ${url}: the server answered ${response.status}.`);
+    return response.text();
+  }
+
+  /** Work left in trace steps: remaining training time at the measured (or first-guess) throughput, on the simulated clock. */
+  private remainingSteps(lab: Lab, config: { train: { batchSize: number; epochs: number } }): number {
+    const p = lab.progress;
+    const measured = p && p.samplesPerSecond > 0 ? p.samplesPerSecond : lab.summary?.metrics.samplesPerSecond;
+    const sps = measured && measured > 0 ? measured : FIRST_GUESS_SAMPLES_PER_SECOND;
+    const totalSteps = p?.totalSteps ?? Math.ceil(((lab.data?.trainExamples ?? 8000) / config.train.batchSize) * config.train.epochs);
+    const left = totalSteps - (p?.stepsDone ?? 0);
+    const wallSeconds = (left * config.train.batchSize) / sps;
+    const simMs = wallSeconds * this.rate * HOUR_MS;
+    return simMs / (this.replay?.stepMs ?? HOUR_MS);
+  }
+
+  private wallStepMs(): number {
+    return ((this.replay?.stepMs ?? HOUR_MS) / HOUR_MS / this.rate) * 1000;
+  }
+
+  /** Books the current simulated step with the training done in it so far. */
+  private bookStep(lab: Lab): void {
+    const run = this.run;
+    if (!run || !this.decision) return;
+    const trained = (lab.progress?.trainingSeconds ?? 0) - this.trainedAtStepStart;
+    const kWh = (trained * this.watts()) / 3_600_000;
+    const work = (trained * this.rate * HOUR_MS) / (this.replay?.stepMs ?? HOUR_MS);
+    run.finishStep(this.decision, kWh, work);
+    this.steps = [...run.steps];
+    this.comparison = run.compare();
+    this.stepStart = performance.now();
+    this.trainedAtStepStart = lab.progress?.trainingSeconds ?? 0;
+  }
+
+  private drive(lab: Lab): void {
+    const wallStepMs = this.wallStepMs();
+    this.stepStart = performance.now();
+    this.trainedAtStepStart = 0;
+    this.decision = this.decideNow(lab);
+    this.timer = setInterval(() => {
+      const run = this.run;
+      if (!run || !this.decision) return;
+      let within = (performance.now() - this.stepStart) / wallStepMs;
+      if (within >= 1) {
+        this.bookStep(lab);
+        if (run.outOfTrace) {
+          this.error = 'The trace ended before the run did; the rest runs unscheduled.';
+          lab.resume();
+          this.stop();
+          return;
+        }
+        this.decision = this.decideNow(lab);
+        within = 0;
+      }
+      // A duty below 1 runs for that share of the simulated hour, then pauses for the rest.
+      const shouldRun = this.decision.duty > 0 && within < this.decision.duty;
+      if (shouldRun && lab.phase === 'paused') lab.resume();
+      if (!shouldRun && (lab.phase === 'training' || lab.phase === 'evaluating')) lab.pause();
+    }, Math.max(20, Math.min(250, wallStepMs / 10)));
+  }
+
+  private decideNow(lab: Lab): Decision {
+    const run = this.run as ScheduledRun;
+    const d = run.decide(this.remainingSteps(lab, lab.runConfig ?? lab.config));
+    this.current = d;
+    this.updateWindow();
+    return d;
+  }
+
+  private updateWindow(): void {
+    const run = this.run;
+    const replay = this.replay;
+    if (!run || !replay) return;
+    const first = replay.trace.points[0]?.time ?? 0;
+    const from = run.steps[0]?.index ?? run.index;
+    const to = Math.min(replay.values.length, Math.max(run.deadlineIndex, run.index + 1) + 2);
+    const time: number[] = [];
+    const actual: number[] = [];
+    for (let i = from; i < to; i++) {
+      time.push((first + i * replay.stepMs) / 1000);
+      // The recorded value of hours not yet reached is shown only as the forecast.
+      actual.push(i <= run.index ? (replay.values[i] as number) : Number.NaN);
+    }
+    const forecast = Array.from(replay.forecastAt(run.index)).slice(0, Math.max(0, to - run.index - 1));
+    this.window = { time, actual, deadline: (first + run.deadlineIndex * replay.stepMs) / 1000, forecastFrom: run.index + 1 - from, forecast };
+  }
+
+  private finish(lab: Lab): void {
+    if (!this.run || !this.active) return;
+    this.stop();
+    this.bookStep(lab);
+    this.status = lab.phase === 'finished' ? 'The run finished; the account below is final.' : `The run ended (${lab.phase}); the account covers the work done.`;
+  }
+}
