@@ -80,7 +80,7 @@ test('with a constant-intensity replay, carbon equals energy x intensity, on scr
   const hours = Array.from({ length: 48 }, (_, i) => `${new Date(Date.UTC(2022, 0, 1, i)).toISOString()},300`);
   await page.locator('input[name=traceFile]').setInputFiles({ name: 'constant-300.csv', mimeType: 'text/csv', buffer: Buffer.from(['timestamp,carbon_intensity_gco2_per_kwh', ...hours].join('\n')) });
   await expect(page.locator('select[name=trace]')).toHaveValue('upload');
-  await page.getByRole('button', { name: 'Start' }).click();
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
   expect(await waitForEnd(page)).toBe('finished');
   await expect(page.getByTestId('energy-report')).toBeVisible();
   const r = await result(page);
@@ -105,7 +105,7 @@ for (const mode of [...Object.keys(FAILURES), 'offline']) {
     await openLab(page, SMALL_RUN);
     // 'offline': a port nobody listens on.
     await useElectricityMaps(page, mode === 'offline' ? 'http://127.0.0.1:9/v3' : `${base}/fail/${mode}`, FAKE_KEY);
-    await page.getByRole('button', { name: 'Start' }).click();
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
     const notice = page.getByTestId('carbon-notice');
     await expect(notice).toContainText('Electricity Maps');
     await expect(notice).toContainText('offline annual average');
@@ -129,7 +129,7 @@ test('an API key goes only to its provider and appears in no link, result, expor
 
   await openLab(page, SMALL_RUN);
   await useElectricityMaps(page, `${base}/em`, FAKE_KEY);
-  await page.getByRole('button', { name: 'Start' }).click();
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
   expect(await waitForEnd(page)).toBe('finished');
   await expect(page.getByTestId('energy-report')).toBeVisible();
   await expect(page.getByTestId('carbon-notice')).toHaveCount(0);
