@@ -166,8 +166,8 @@ describe('export', () => {
     const loaded = await loadPlain(exported.zip);
     const reference = await modelWithWeights(model, exported.decoded);
     const x = tf.tensor(data.test.x, [data.test.y.length, ...data.test.inputShape]);
-    const a = (loaded.predict(x) as tf.Tensor).dataSync();
-    const b = (reference.predict(x) as tf.Tensor).dataSync();
+    const a = (loaded.predict(x) as tf.Tensor).dataSync() as Float32Array;
+    const b = (reference.predict(x) as tf.Tensor).dataSync() as Float32Array;
     const maxDiff = a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
     expect(maxDiff).toBeLessThanOrEqual(1e-5);
     const labAccuracy = await evaluateDecoded(model, exported.decoded, data.test);
@@ -177,7 +177,9 @@ describe('export', () => {
     expect(sparsity.overall).toBeCloseTo((await kernelSparsity(model)).overall, 10);
     expect(exported.report.precision).toBe(precision);
     expect(readExportZip(exported.zip).metadataJson).toContain('"note": "test"');
-    tf.dispose([x, loaded, reference]);
+    x.dispose();
+    loaded.dispose();
+    reference.dispose();
   });
 
   it('reports sizes: uint8 at 90 % sparsity is much smaller gzipped than dense float32', async () => {
@@ -235,7 +237,8 @@ describe('distillation', () => {
     const probs = (model.predict(x) as tf.Tensor).dataSync();
     const fromLogits = tf.softmax(logitsOf(model, x)).dataSync();
     fromLogits.forEach((p, i) => expect(p).toBeCloseTo(probs[i]!, 6));
-    tf.dispose([x, model]);
+    x.dispose();
+    model.dispose();
   });
 
   it('trains a smaller student that learns from the teacher', async () => {

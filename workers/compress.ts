@@ -133,7 +133,7 @@ export class PruningController {
     const layers = kernels.map((k, i) => {
       const m = magnitudeMask(values[i]!, sparsity);
       this.masks.get(k.variable.originalName)?.dispose();
-      this.masks.set(k.variable.originalName, tf.tensor(m.mask, k.variable.shape));
+      this.masks.set(k.variable.originalName, tf.tensor(m.mask, k.variable.shape as number[]));
       return { name: k.variable.originalName, sparsity: m.sparsity, threshold: m.threshold };
     });
     this.targetSparsity = sparsity;
@@ -146,7 +146,9 @@ export class PruningController {
     if (this.masks.size === 0) return;
     for (const { variable } of prunableKernels(model, this.selection)) {
       const mask = this.masks.get(variable.originalName);
-      if (mask) tf.tidy(() => variable.write(tf.mul(variable.read(), mask)));
+      if (mask) tf.tidy(() => {
+        variable.write(tf.mul(variable.read(), mask));
+      });
     }
   }
 
