@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { openLab, waitForEnd } from './helpers';
+import { openLab, result, waitForEnd } from './helpers';
 
 // Small and on wasm; the grid is California's 2022 trace, whose solar midday is far cleaner than its evening.
 const RUN = 'dataset=spiral&samples=4000&hidden=32,32&activation=tanh&lr=0.01&batch=16&epochs=4&seed=5&backend=wasm';
@@ -11,13 +11,15 @@ test('a simulated replay pauses training in dirty hours, resumes it in clean one
   expect(await waitForEnd(page)).toBe('finished');
 
   const panel = page.getByTestId('schedule-panel');
+  await panel.locator('select[name=schedule-mode]').selectOption('simulated');
   await panel.locator('select[name=schedule-policy]').selectOption('forecast-window');
   await panel.locator('select[name=schedule-trace]').selectOption('us-ciso-2022');
   // 00:00 UTC is evening in California: the policy should wait for the next day's solar hours.
   await panel.locator('input[name=schedule-start]').fill('2022-06-15T00:00');
   await panel.locator('input[name=schedule-rate]').fill('6');
   await panel.locator('input[name=schedule-slack]').fill('24');
-  await panel.getByRole('button', { name: 'Start scheduled run' }).click();
+  await expect(page).toHaveURL(/schedule=simulated&policy=forecast-window&trace=us-ciso-2022&start=2022-06-15T00%3A00&rate=6&slack=24/);
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
 
   await expect(page.getByTestId('schedule-decision')).toHaveAttribute('data-duty', '0', { timeout: 20_000 });
   await expect(page.getByTestId('status')).toHaveAttribute('data-phase', 'paused', { timeout: 20_000 });
@@ -31,13 +33,16 @@ test('a simulated replay pauses training in dirty hours, resumes it in clean one
   await expect(account).toContainText('less than run-now');
   await expect(account).toContainText('oracle');
   await expect(page.getByTestId('schedule-timeline')).toBeVisible();
+  const r = await result(page);
+  expect(r?.schedule?.policy).toBe('forecast-window');
+  expect(r?.schedule?.simulated).toBe(true);
+  expect(r?.schedule?.pausedSeconds).toBeGreaterThanOrEqual(3600);
+  expect(r?.schedule?.savingVsRunNow).toBeGreaterThan(0);
 });
 
 test('a start outside the trace gets a clear message and nothing runs', async ({ page }) => {
-  await openLab(page, RUN);
-  const panel = page.getByTestId('schedule-panel');
-  await panel.locator('input[name=schedule-start]').fill('2030-01-01T00:00');
-  await panel.getByRole('button', { name: 'Start scheduled run' }).click();
+  await openLab(page, `${RUN}&schedule=simulated&start=2030-01-01T00:00`);
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
   await expect(page.getByTestId('schedule-error')).toContainText('outside the trace');
   await expect(page.getByTestId('status')).toHaveAttribute('data-phase', 'idle');
 });

@@ -42,6 +42,18 @@ export const CarbonSchema = v.object({
   fallbackNotice: v.nullable(v.string()),
 });
 
+/** How the run was scheduled; savings are fractions (0.3 = 30%) and null when not known. */
+export const ScheduleSectionSchema = v.object({
+  policy: v.picklist(['run-now', 'threshold', 'forecast-window', 'throttle', 'oracle']),
+  simulated: v.boolean(),
+  /** Seconds the run spent paused, on the schedule's clock (simulated seconds for a replay). */
+  pausedSeconds: v.pipe(v.number(), v.minValue(0)),
+  savingVsRunNow: v.nullable(v.number()),
+  shareOfOracle: v.nullable(v.number()),
+});
+
+export type ScheduleSection = v.InferOutput<typeof ScheduleSectionSchema>;
+
 /** The schema a result file must match; tests and importers validate against it. */
 export const ResultSchema = v.object({
   schemaVersion: v.literal(RESULT_SCHEMA_VERSION),
@@ -70,6 +82,7 @@ export const ResultSchema = v.object({
   // Optional so that result files written before issue 3 still validate.
   energy: v.optional(v.nullable(EnergySchema)),
   carbon: v.optional(v.nullable(CarbonSchema)),
+  schedule: v.optional(v.nullable(ScheduleSectionSchema)),
 });
 
 export type LabResult = v.InferOutput<typeof ResultSchema>;
@@ -87,6 +100,7 @@ export function buildResult(
   pageUrl: string,
   createdAt: Date,
   footprint: RunFootprint | null = null,
+  schedule: ScheduleSection | null = null,
 ): LabResult {
   const adapter = summary.backend.adapter;
   const m = summary.metrics;
@@ -114,6 +128,7 @@ export function buildResult(
     lossCurve: [...summary.lossCurve],
     energy: footprint ? { ...footprint.energy, byComponent: { ...footprint.energy.byComponent }, byEpoch: footprint.energy.byEpoch.map((e) => ({ ...e })) } : null,
     carbon: footprint ? { ...footprint.carbon, intensitySeries: footprint.carbon.intensitySeries.map((p) => ({ ...p })) } : null,
+    schedule: schedule ? { ...schedule } : null,
   };
 }
 

@@ -5,7 +5,7 @@
 import { parseLink, serialiseLink } from '../core/config/link';
 import { defaultConfig, type BackendId, type ConfigIssue, type ExperimentConfig } from '../core/config/schema';
 import type { BenchmarkResult } from '../../workers/contract';
-import { buildResult, type LabResult } from '../core/result';
+import { buildResult, type LabResult, type ScheduleSection } from '../core/result';
 import type { BackendReport, DataSummary, EpochRecord, ProgressUpdate, RunPhase, RunSummary, TrainEvent } from '../core/train/types';
 import { WorkerBridge } from './bridge';
 import { Footprint } from './footprint.svelte';
@@ -50,10 +50,13 @@ export class Lab {
   }
 
   /** The result file of the last run, or null while there is none. */
-  result(pageUrl: string): LabResult | null {
+  /** Supplies the `schedule` section of the result when the run was scheduled (set by the view). */
+  scheduleSection: () => ScheduleSection | null = () => null;
+
+  result(pageUrl: string, schedule: ScheduleSection | null = this.scheduleSection()): LabResult | null {
     // A timestamp for the file, not reactive state.
     // eslint-disable-next-line svelte/prefer-svelte-reactivity
-    return this.summary && this.runConfig ? buildResult(this.runConfig, this.summary, pageUrl, new Date(), this.footprint.report) : null;
+    return this.summary && this.runConfig ? buildResult(this.runConfig, this.summary, pageUrl, new Date(), this.footprint.report, schedule) : null;
   }
 
   /**

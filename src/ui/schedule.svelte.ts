@@ -5,7 +5,9 @@
  * runs at full speed; its measured work is booked at the simulated hour it happened in.
  */
 import { describeScheduledRun, ScheduledRun, type ScheduleComparison, type ScheduledStep } from '../core/schedule/classroom';
-import type { Decision, PolicyId } from '../core/schedule/policy';
+import type { Decision } from '../core/schedule/policy';
+import type { RunSummary } from '../core/train/types';
+import type { ScheduleSection } from '../core/result';
 import { POLICIES } from '../core/schedule/registry';
 import { createReplay, type Replay } from '../core/schedule/simulate';
 import { parseTrace } from '../core/trace/parse';
@@ -21,19 +23,10 @@ const FIRST_GUESS_SAMPLES_PER_SECOND = 500;
 /** Power assumed when no energy estimate is available yet, in watts (a laptop under load). */
 const DEFAULT_WATTS = 30;
 
-export type ScheduleMode = 'off' | 'simulated';
-
+/** Runs training under a schedule; the settings live in the experiment config (`schedule`). */
 export class ScheduleSession {
-  mode = $state<ScheduleMode>('off');
-  policyId = $state<PolicyId>('forecast-window');
-  traceName = $state<string>(BUNDLED_TRACES[0]);
-  /** A trace the user uploaded (text and file name), used instead of a bundled one. */
+  /** A trace the user uploaded (text and file name), used instead of the bundled one. Not in links. */
   uploaded = $state.raw<{ name: string; text: string } | null>(null);
-  /** Simulated start, as an ISO date-time in UTC. */
-  start = $state('2022-06-15T00:00');
-  /** Simulated hours per wall-clock second. */
-  rate = $state(1);
-  slackHours = $state(24);
 
   status = $state('');
   error = $state<string | null>(null);
@@ -44,8 +37,9 @@ export class ScheduleSession {
   window = $state.raw<{ time: number[]; actual: number[]; deadline: number; forecastFrom: number; forecast: number[] } | null>(null);
   active = $state(false);
 
-  readonly policy = $derived(POLICIES[this.policyId]);
-  readonly account = $derived(describeScheduledRun(this.policy.label, this.steps, this.comparison));
+  /** Label of the policy of the run shown. */
+  policyLabel = $state('');
+  readonly account = $derived(describeScheduledRun(this.policyLabel, this.steps, this.comparison));
 
   private run: ScheduledRun | null = null;
   private replay: Replay | null = null;
@@ -54,35 +48,79 @@ export class ScheduleSession {
   private stepStart = 0;
   private trainedAtStepStart = 0;
   private decision: Decision | null = null;
+  private rate = 1;
 
-  /** Loads the trace and starts the lab's run under the schedule. */
-  async begin(lab: Lab, pageBase: string, watts: () => number = () => DEFAULT_WATTS): Promise<void> {
-    this.watts = watts;
+  /**
+   * Loads the trace and runs the lab's experiment under its schedule settings; resolves when the
+   * run has ended (with the lab's summary, or null if it failed or could not start).
+   */
+  async begin(lab: Lab, pageBase: string, watts: () => number = () => DEFAULT_WATTS): Promise<RunSummary | null> {
     this.stop();
+    this.watts = watts;
     this.error = null;
     this.steps = [];
     this.comparison = null;
+    this.current = null;
+    this.window = null;
+    const settings = lab.config.schedule;
+    const policy = POLICIES[settings.policy];
+    this.policyLabel = policy.label;
+    this.rate = settings.rate;
+    let run: Promise<RunSummary | null>;
     try {
-      const text = this.uploaded?.text ?? (await this.fetchTrace(pageBase));
-      const parsed = parseTrace(text, this.uploaded?.name ?? `${this.traceName}.csv`);
+      const text = this.uploaded?.text ?? (await this.fetchTrace(settings.trace, pageBase));
+      const parsed = parseTrace(text, this.uploaded?.name ?? `${settings.trace}.csv`);
       const replay = createReplay(parsed.trace, { horizon: 48 });
-      const t0 = Date.parse(`${this.start}Z`);
+      const t0 = Date.parse(`${settings.start}Z`);
       const first = replay.trace.points[0]?.time ?? 0;
       const startIndex = Math.floor((t0 - first) / replay.stepMs);
       if (!Number.isFinite(t0) || startIndex < 0 || startIndex >= replay.values.length - 1) {
-        throw new Error(`The start ${this.start} is outside the trace (${formatUtcMinute(first)} to ${formatUtcMinute(first + replay.values.length * replay.stepMs)}).`);
+        throw new Error(
+          `The start ${settings.start} is outside the trace (${formatUtcMinute(first)} to ${formatUtcMinute(first + replay.values.length * replay.stepMs)}); nothing was trained.`,
+        );
       }
       this.replay = replay;
-      const estimate = this.remainingSteps(lab, lab.runConfig ?? lab.config);
-      this.run = new ScheduledRun({ replay, policy: this.policy, startIndex, estimatedSteps: estimate, slackSteps: Math.round((this.slackHours * HOUR_MS) / replay.stepMs) });
+      const estimate = this.remainingSteps(lab, lab.config);
+      this.run = new ScheduledRun({ replay, policy, startIndex, estimatedSteps: estimate, slackSteps: Math.round((settings.slackHours * HOUR_MS) / replay.stepMs) });
       this.active = true;
-      this.status = `${parsed.note} Replaying from ${this.start} UTC at ${this.rate} simulated hour(s) per second.`;
-      void lab.start().then(() => this.finish(lab));
+      this.status = `${parsed.note} Replaying from ${settings.start} UTC at ${settings.rate} simulated hour(s) per second.`;
+      run = lab.start();
       this.drive(lab);
     } catch (error) {
       this.error = (error as Error).message;
       this.active = false;
+      return null;
     }
+    const summary = await run;
+    this.finish(lab);
+    return summary;
+  }
+
+  /** The `schedule` section of the result file, or null when no scheduled run was shown. */
+  resultSection(): ScheduleSection | null {
+    if (!this.run) return null;
+    const pausedSteps = this.run.totals().pausedSteps;
+    return {
+      policy: this.run.policyId as ScheduleSection['policy'],
+      simulated: true,
+      // Simulated seconds spent paused, on the trace's clock.
+      pausedSeconds: (pausedSteps * (this.replay?.stepMs ?? HOUR_MS)) / 1000,
+      savingVsRunNow: this.comparison?.savingVsRunNow ?? null,
+      shareOfOracle: this.comparison?.shareOfOracle ?? null,
+    };
+  }
+
+  /** Forgets the scheduled run shown (a new unscheduled run starts). */
+  clear(): void {
+    this.stop();
+    this.run = null;
+    this.replay = null;
+    this.steps = [];
+    this.comparison = null;
+    this.current = null;
+    this.window = null;
+    this.status = '';
+    this.error = null;
   }
 
   /** Stops driving the lab (the run itself is stopped by the lab's own controls). */
@@ -92,8 +130,8 @@ export class ScheduleSession {
     this.active = false;
   }
 
-  private async fetchTrace(pageBase: string): Promise<string> {
-    const url = resolveUrl(`traces/${this.traceName}.csv`, pageBase);
+  private async fetchTrace(name: string, pageBase: string): Promise<string> {
+    const url = resolveUrl(`traces/${name}.csv`, pageBase);
     const response = await fetch(url);
     if (!response.ok) throw new Error(`Could not load the trace ${url}: the server answered ${response.status}.`);
     return response.text();
@@ -186,6 +224,7 @@ export class ScheduleSession {
     if (!this.run || !this.active) return;
     this.stop();
     this.bookStep(lab);
+    this.comparison = this.run.compare();
     this.status = lab.phase === 'finished' ? 'The run finished; the account below is final.' : `The run ended (${lab.phase}); the account covers the work done.`;
   }
 }

@@ -28,6 +28,12 @@ export type CarbonSource = (typeof CARBON_SOURCES)[number];
 /** 'auto' matches the device from the GPU adapter; 'custom' uses the watts typed in; else a GPU row id. */
 export const DEVICE_PROFILE_CHOICES = ['auto', 'custom', ...GPU_PROFILES.map((r) => r.id)] as const;
 
+/** When training runs: off (now, at full speed), against a replayed trace in simulated time, or live. */
+export const SCHEDULE_MODES = ['off', 'simulated'] as const;
+export type ScheduleMode = (typeof SCHEDULE_MODES)[number];
+/** Scheduling policy ids, as in src/core/schedule/policy.ts (repeated here: config imports no policy code). */
+export const SCHEDULE_POLICIES = ['run-now', 'threshold', 'forecast-window', 'throttle', 'oracle'] as const;
+
 export interface ExperimentConfig {
   v: number;
   data: {
@@ -84,6 +90,19 @@ export interface ExperimentConfig {
     /** Replay only: trace time per wall time (1 = real time, 3600 = an hour per second). */
     replaySpeed: number;
   };
+  /** Carbon-aware scheduling. */
+  schedule: {
+    mode: ScheduleMode;
+    policy: (typeof SCHEDULE_POLICIES)[number];
+    /** Bundled trace to replay (public/traces), e.g. us-ciso-2022. */
+    trace: string;
+    /** Simulated start in UTC, YYYY-MM-DDTHH:MM. */
+    start: string;
+    /** Simulated hours per wall-clock second. */
+    rate: number;
+    /** Hours allowed beyond the job's estimated length: the deadline. */
+    slackHours: number;
+  };
 }
 
 /** The default experiment: what `{}` and an empty link mean. */
@@ -95,6 +114,7 @@ export const DEFAULT_CONFIG: Readonly<ExperimentConfig> = Object.freeze({
   backend: 'auto',
   energy: { pue: 1, profile: 'auto', customMaxWatts: 0, customIdleWatts: 0 },
   carbon: { source: 'auto', region: '', replaySpeed: 1 },
+  schedule: { mode: 'off', policy: 'forecast-window', trace: 'us-ciso-2022', start: '2022-06-15T00:00', rate: 1, slackHours: 24 },
 } satisfies ExperimentConfig);
 
 type Kind = 'number' | 'int' | 'enum' | 'intList' | 'url' | 'text';
@@ -166,6 +186,12 @@ export const FIELDS: readonly FieldSpec[] = [
   field('carbon', 'carbon.source', 'enum', `one of ${list(CARBON_SOURCES)}`, v.picklist(CARBON_SOURCES)),
   field('region', 'carbon.region', 'text', 'up to 64 letters, digits, spaces, _ . or -', regionText),
   field('speed', 'carbon.replaySpeed', 'number', 'a number from 1 to 100000', num(1, 100000)),
+  field('schedule', 'schedule.mode', 'enum', `one of ${list(SCHEDULE_MODES)}`, v.picklist(SCHEDULE_MODES)),
+  field('policy', 'schedule.policy', 'enum', `one of ${list(SCHEDULE_POLICIES)}`, v.picklist(SCHEDULE_POLICIES)),
+  field('trace', 'schedule.trace', 'text', 'a bundled trace name such as us-ciso-2022', v.pipe(v.string(), v.regex(/^[a-z0-9-]{1,40}$/, 'a trace name'))),
+  field('start', 'schedule.start', 'text', 'a UTC time written YYYY-MM-DDTHH:MM', v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/), v.check((t) => Number.isFinite(Date.parse(`${t}Z`)), 'a real date'))),
+  field('rate', 'schedule.rate', 'number', 'a number of simulated hours per second from 0.1 to 24', num(0.1, 24)),
+  field('slack', 'schedule.slackHours', 'number', 'a number of hours from 0 to 168', num(0, 168)),
 ];
 
 /** A problem with one field of a link or config file; the field's default was used instead. */

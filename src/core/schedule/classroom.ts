@@ -64,6 +64,11 @@ export class ScheduledRun {
     );
   }
 
+  /** Id of the policy that schedules this run. */
+  get policyId(): string {
+    return this.options.policy.id;
+  }
+
   /** Trace index of the step the run is in now. */
   get index(): number {
     return this.options.startIndex + this.steps.length;
