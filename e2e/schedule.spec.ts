@@ -6,10 +6,6 @@ const RUN = 'dataset=spiral&samples=4000&hidden=32,32&activation=tanh&lr=0.01&ba
 
 test('a simulated replay pauses training in dirty hours, resumes it in clean ones, and accounts for it', async ({ page }) => {
   await openLab(page, RUN);
-  // A first, unscheduled run measures this machine's throughput for the scheduler's estimate.
-  await page.getByRole('button', { name: 'Start', exact: true }).click();
-  expect(await waitForEnd(page)).toBe('finished');
-
   const panel = page.getByTestId('schedule-panel');
   await panel.locator('select[name=schedule-mode]').selectOption('simulated');
   await panel.locator('select[name=schedule-policy]').selectOption('forecast-window');

@@ -17,8 +17,7 @@ import type { Lab } from './lab.svelte';
 const HOUR_MS = 3_600_000;
 /** Bundled traces (public/traces), real 2022 hourly data of US grids (see its LICENSE file). */
 export const BUNDLED_TRACES = ['us-ciso-2022', 'us-pjm-2022'] as const;
-/** Throughput assumed before any run has been measured, in samples per second; the last run's
- * figure is used when there is one, and the estimate is refined every simulated hour. */
+/** Throughput assumed if a run ends before measuring its own, in samples per second. */
 const FIRST_GUESS_SAMPLES_PER_SECOND = 500;
 /** Power assumed when no energy estimate is available yet, in watts (a laptop under load). */
 const DEFAULT_WATTS = 30;
@@ -80,11 +79,15 @@ export class ScheduleSession {
         );
       }
       this.replay = replay;
-      const estimate = this.remainingSteps(lab, lab.config);
-      this.run = new ScheduledRun({ replay, policy, startIndex, estimatedSteps: estimate, slackSteps: Math.round((settings.slackHours * HOUR_MS) / replay.stepMs) });
       this.active = true;
-      this.status = `${parsed.note} Replaying from ${settings.start} UTC at ${settings.rate} simulated hour(s) per second.`;
+      this.status = 'Measuring this device’s training speed for the estimate…';
       run = lab.start();
+      // Throughput is measured on the first readback (a fraction of a second) unless an earlier
+      // run on this page measured it; the estimate sets the deadline, so a guess would move it.
+      await this.calibrated(lab, run);
+      const estimate = this.remainingSteps(lab, lab.runConfig ?? lab.config);
+      this.run = new ScheduledRun({ replay, policy, startIndex, estimatedSteps: estimate, slackSteps: Math.round((settings.slackHours * HOUR_MS) / replay.stepMs) });
+      this.status = `${parsed.note} Replaying from ${settings.start} UTC at ${settings.rate} simulated hour(s) per second; the job is estimated at ${Math.round(estimate * 10) / 10} hour(s) of training, due within ${settings.slackHours} hour(s) after that.`;
       this.drive(lab);
     } catch (error) {
       this.error = (error as Error).message;
@@ -94,6 +97,23 @@ export class ScheduleSession {
     const summary = await run;
     this.finish(lab);
     return summary;
+  }
+
+  /** Resolves once the run has measured its throughput, or has ended. */
+  private calibrated(lab: Lab, run: Promise<unknown>): Promise<void> {
+    return new Promise((resolve) => {
+      let done = false;
+      void run.finally(() => {
+        done = true;
+        resolve();
+      });
+      const poll = setInterval(() => {
+        if (done || (lab.progress && lab.progress.samplesPerSecond > 0)) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 20);
+    });
   }
 
   /** The `schedule` section of the result file, or null when no scheduled run was shown. */
@@ -140,8 +160,7 @@ export class ScheduleSession {
   /** Work left in trace steps: remaining training time at the measured (or first-guess) throughput, on the simulated clock. */
   private remainingSteps(lab: Lab, config: { train: { batchSize: number; epochs: number } }): number {
     const p = lab.progress;
-    const measured = p && p.samplesPerSecond > 0 ? p.samplesPerSecond : lab.summary?.metrics.samplesPerSecond;
-    const sps = measured && measured > 0 ? measured : FIRST_GUESS_SAMPLES_PER_SECOND;
+    const sps = p && p.samplesPerSecond > 0 ? p.samplesPerSecond : FIRST_GUESS_SAMPLES_PER_SECOND;
     const totalSteps = p?.totalSteps ?? Math.ceil(((lab.data?.trainExamples ?? 8000) / config.train.batchSize) * config.train.epochs);
     const left = totalSteps - (p?.stepsDone ?? 0);
     const wallSeconds = (left * config.train.batchSize) / sps;

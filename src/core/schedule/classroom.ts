@@ -187,8 +187,9 @@ export function describeScheduledRun(policyLabel: string, steps: readonly Schedu
   if (reason) parts.push(`Its most frequent reason: "${reason}"`);
   if (comparison) {
     const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+    const g = (x: number) => `${Number(x.toPrecision(3))} g`;
     parts.push(
-      `The same energy would have emitted ${Math.round(comparison.runNow * 10) / 10} g starting at once (run-now) and ${Math.round(comparison.oracle * 10) / 10} g with perfect foresight (oracle, evaluation only); this run emitted ${Math.round(comparison.policy * 10) / 10} g, ${pct(comparison.savingVsRunNow)} less than run-now` +
+      `The same energy would have emitted ${g(comparison.runNow)} starting at once (run-now) and ${g(comparison.oracle)} with perfect foresight (oracle, evaluation only); this run emitted ${g(comparison.policy)}, ${comparison.savingVsRunNow >= 0 ? `${pct(comparison.savingVsRunNow)} less` : `${pct(-comparison.savingVsRunNow)} more`} than run-now` +
         (comparison.shareOfOracle === null ? '.' : `, ${pct(comparison.shareOfOracle)} of the best possible saving.`),
     );
   }
