@@ -11,6 +11,7 @@ import { splitDataset } from '../src/core/data/dataset';
 import { syntheticDataset } from '../src/core/data/synthetic';
 import type { BackendReport, TrainEvent } from '../src/core/train/types';
 import { Trainer } from './trainer';
+import type { RunCheckpoint } from '../src/core/train/checkpoint';
 
 const report = (backend: 'cpu' | 'wasm'): BackendReport => ({
   choice: backend,
@@ -118,5 +119,62 @@ describe('step timing for the energy meter', () => {
       expect(r.busyMs).toBeLessThanOrEqual(r.wallMs + 1e-9);
       expect(r.gpuKernelMs).toBeNull();
     }
+  });
+});
+
+describe('checkpoints', () => {
+  // Momentum resumes bit for bit. Adam's setWeights recomputes beta^t with pow() where training
+  // multiplies it step by step (tfjs adam_optimizer.ts), so its curve may differ in the last bit.
+  it.each([
+    ['mid-epoch', 30, 'momentum', 0],
+    ['at an epoch boundary', 40, 'momentum', 0],
+    ['mid-epoch with Adam', 30, 'adam', 1e-5],
+  ] as const)('a run continued from a checkpoint taken %s gives the same curve and weights as an uninterrupted run', async (_name, pauseAfter, optimizer, tolerance) => {
+    const config = configOf(`#dataset=xor&samples=800&hidden=8&batch=16&epochs=3&seed=11&optimizer=${optimizer}&lr=0.05`);
+    await tf.setBackend('cpu');
+    const data = splitDataset(syntheticDataset('xor', 800, 0.1, 11), 0.2, 11);
+    const plain = new Trainer();
+    const whole = await plain.run(config, data, report('cpu'), () => undefined);
+    const wholeWeights = await Promise.all((plain.model as tf.LayersModel).getWeights().map((w) => w.data()));
+
+    // Pause once enough steps are done; the checkpoint written at the pause is the resume point.
+    let saved: RunCheckpoint | null = null;
+    const first = new Trainer();
+    const stopped = first.run(config, data, report('cpu'), (e) => {
+      if (e.type === 'progress' && e.progress.stepsDone >= pauseAfter && !saved) first.pause();
+    }, {
+      onCheckpoint: (c) => {
+        saved = c;
+        first.stop();
+      },
+    });
+    await stopped;
+    expect(saved).not.toBeNull();
+    const checkpoint = saved as unknown as RunCheckpoint;
+    expect(checkpoint.stepsDone).toBeGreaterThanOrEqual(pauseAfter);
+
+    // A new trainer, as after a reload, continues from the stored plain data.
+    const second = new Trainer();
+    const resumed = await second.run(config, data, report('cpu'), () => undefined, { resume: structuredClone(checkpoint) });
+    const resumedWeights = await Promise.all((second.model as tf.LayersModel).getWeights().map((w) => w.data()));
+    if (tolerance === 0) {
+      expect(resumed.lossCurve).toEqual(whole.lossCurve);
+      expect(resumed.epochs).toEqual(whole.epochs);
+      expect(resumedWeights).toEqual(wholeWeights);
+    } else {
+      expect(resumed.lossCurve.length).toBe(whole.lossCurve.length);
+      resumed.lossCurve.forEach((x, i) => expect(Math.abs(x - (whole.lossCurve[i] as number))).toBeLessThan(tolerance));
+      resumedWeights.forEach((w, i) => w.forEach((x, j) => expect(Math.abs(x - ((wholeWeights[i] as Float32Array)[j] as number))).toBeLessThan(tolerance)));
+    }
+    expect(resumed.metrics.steps).toBe(whole.metrics.steps);
+  });
+
+  it('calls afterStep once per step with the run-wide step index', async () => {
+    const config = configOf('#dataset=xor&samples=400&hidden=4&batch=32&epochs=2&seed=1');
+    await tf.setBackend('cpu');
+    const data = splitDataset(syntheticDataset('xor', 400, 0.1, 1), 0.2, 1);
+    const seen: number[] = [];
+    await new Trainer().run(config, data, report('cpu'), () => undefined, { afterStep: (_m, step) => seen.push(step) });
+    expect(seen).toEqual([...Array(20).keys()]);
   });
 });

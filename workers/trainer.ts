@@ -18,6 +18,7 @@ import {
   type TrainEvent,
 } from '../src/core/train/types';
 import { buildModel, buildOptimizer } from './model';
+import type { RunCheckpoint, StoredTensor } from '../src/core/train/checkpoint';
 
 /** Read metrics back at least this often while training (milliseconds). */
 const READBACK_INTERVAL_MS = 250;
@@ -83,6 +84,30 @@ export function summariseData(data: SplitDataset): DataSummary {
   };
 }
 
+/** Optional behaviour of a run: hooks for compression and checkpoints, and a checkpoint to continue. */
+export interface TrainerOptions {
+  /** Called after every optimizer step with the step's index over the whole run (pruning masks go here). */
+  readonly afterStep?: (model: tf.LayersModel, step: number) => void;
+  /** Continue this checkpoint instead of starting afresh (same config, data and seed). */
+  readonly resume?: RunCheckpoint;
+  /** Receives a checkpoint when the run pauses and every `checkpointEveryMs` of training. */
+  readonly onCheckpoint?: (checkpoint: RunCheckpoint) => Promise<void> | void;
+  readonly checkpointEveryMs?: number;
+}
+
+async function storeTensors(named: readonly { name: string; tensor: tf.Tensor }[]): Promise<StoredTensor[]> {
+  return Promise.all(
+    named.map(async ({ name, tensor }) => ({
+      name,
+      shape: [...tensor.shape],
+      dtype: tensor.dtype === 'int32' ? ('int32' as const) : ('float32' as const),
+      values: (await tensor.data()) as Float32Array | Int32Array,
+    })),
+  );
+}
+
+const restoreTensor = (t: StoredTensor): tf.Tensor => tf.tensor(t.values, [...t.shape], t.dtype);
+
 /** Trains one model; pause, resume and stop may be called at any time from messages. */
 export class Trainer {
   private paused = false;
@@ -127,7 +152,13 @@ export class Trainer {
     return Promise.race([t.data() as Promise<Float32Array>, this.lostSignal]);
   }
 
-  async run(config: ExperimentConfig, data: SplitDataset, backend: BackendReport, emit: (e: TrainEvent) => void): Promise<RunSummary> {
+  async run(
+    config: ExperimentConfig,
+    data: SplitDataset,
+    backend: BackendReport,
+    emit: (e: TrainEvent) => void,
+    options: TrainerOptions = {},
+  ): Promise<RunSummary> {
     const dataSummary = summariseData(data);
     const n = dataSummary.trainExamples;
     const batchSize = Math.min(config.train.batchSize, n);
@@ -167,6 +198,72 @@ export class Trainer {
     let sampleKernels = backend.timestampQuery;
 
     const trainingSeconds = () => (trainingMs + (this.paused ? 0 : now() - runningSince)) / 1000;
+
+    const resume = options.resume;
+    if (resume) {
+      const weights = resume.weights.map(restoreTensor);
+      model.setWeights(weights);
+      tf.dispose(weights);
+      const slots = resume.optimizer.map((t) => ({ name: t.name, tensor: restoreTensor(t) }));
+      await optimizer.setWeights(slots);
+      tf.dispose(slots.map((s) => s.tensor));
+      lossCurve.push(...resume.lossCurve);
+      epochs.push(...resume.epochs);
+      stepRecords.push(...resume.steps);
+      unsentRecords = stepRecords.length;
+      flushedSteps = resume.stepsDone;
+      epochLossSum = resume.epochLossSum;
+      epochCorrect = resume.epochCorrect;
+      epochSteps = resume.stepInEpoch;
+      trainingMs = resume.trainingMs;
+      // The page starts empty after a reload: give it the curves and energy records so far.
+      emit({
+        type: 'progress',
+        progress: {
+          firstStep: 0,
+          losses: [...resume.lossCurve],
+          epoch: resume.epoch,
+          stepsDone: resume.stepsDone,
+          totalSteps,
+          samplesPerSecond: trainingMs > 0 ? (resume.stepsDone * batchSize) / (trainingMs / 1000) : 0,
+          trainingSeconds: trainingMs / 1000,
+          etaSeconds: etaSeconds(resume.stepsDone, totalSteps, trainingMs / 1000),
+          steps: [...resume.steps],
+        },
+      });
+      for (const record of resume.epochs) emit({ type: 'epoch', record });
+    }
+    const startEpoch = resume?.epoch ?? 0;
+    const startStep = resume?.stepInEpoch ?? 0;
+
+    /** Writes a checkpoint of the run between two steps (call with no step in flight). */
+    const checkpoint = async (paused: boolean): Promise<void> => {
+      if (!options.onCheckpoint) return;
+      const named = model.getWeights().map((tensor, i) => ({ name: `w${i}`, tensor }));
+      const slots = await optimizer.getWeights();
+      const [weights, optimizerState] = await Promise.all([storeTensors(named), storeTensors(slots)]);
+      // getWeights() makes a fresh scalar for the iteration count; the slots are the optimizer's own.
+      tf.dispose(slots.filter((s) => s.name === 'iter').map((s) => s.tensor));
+      await options.onCheckpoint({
+        version: 1,
+        config,
+        savedAt: Date.now(),
+        paused,
+        totalSteps,
+        stepsDone: flushedSteps,
+        epoch,
+        stepInEpoch: epochSteps,
+        epochLossSum,
+        epochCorrect,
+        trainingMs: paused ? trainingMs : trainingMs + (now() - runningSince),
+        lossCurve: [...lossCurve],
+        epochs: [...epochs],
+        steps: [...stepRecords],
+        weights,
+        optimizer: optimizerState,
+      });
+    };
+    let lastCheckpoint = now();
 
     const flush = async (wait: boolean): Promise<void> => {
       if (inflight) await inflight;
@@ -243,10 +340,16 @@ export class Trainer {
         await yieldToEventLoop();
         lastYield = now();
       }
+      if (options.onCheckpoint && !this.paused && now() - lastCheckpoint > (options.checkpointEveryMs ?? 15_000)) {
+        await flush(true);
+        await checkpoint(false);
+        lastCheckpoint = now();
+      }
       if (this.paused && !this.stopRequested && !this.lost) {
         trainingMs += now() - runningSince;
         await flush(true);
-        emit({ type: 'phase', phase: 'paused', message: `Paused at step ${flushedSteps} of ${totalSteps}.` });
+        await checkpoint(true);
+        emit({ type: 'phase', phase: 'paused', message: `Paused at step ${flushedSteps} of ${totalSteps}; progress is saved in this browser.` });
         while (this.paused && !this.stopRequested && !this.lost) {
           await new Promise<void>((resolve) => {
             this.wake = resolve;
@@ -266,12 +369,17 @@ export class Trainer {
     try {
       emit({ type: 'phase', phase: 'training', message: `Training ${totalSteps} steps of ${batchSize} examples on ${backend.backend}.` });
       runningSince = now();
-      outer: for (epoch = 0; epoch < config.train.epochs; epoch++) {
+      // The shuffle of each epoch comes from one seeded stream: replay the epochs already done.
+      for (let e = 0; e < startEpoch; e++) permutation(n, shuffle);
+      outer: for (epoch = startEpoch; epoch < config.train.epochs; epoch++) {
         const order = tf.tensor1d(Int32Array.from(permutation(n, shuffle)), 'int32');
-        epochLossSum = 0;
-        epochCorrect = 0;
-        epochSteps = 0;
-        for (let s = 0; s < stepsPerEpoch; s++) {
+        const first = epoch === startEpoch ? startStep : 0;
+        if (first === 0) {
+          epochLossSum = 0;
+          epochCorrect = 0;
+          epochSteps = 0;
+        }
+        for (let s = first; s < stepsPerEpoch; s++) {
           if (!(await gate())) {
             order.dispose();
             break outer;
@@ -307,6 +415,7 @@ export class Trainer {
             kernelMs = typeof info.kernelMs === 'number' && Number.isFinite(info.kernelMs) ? info.kernelMs : null;
             if (kernelMs === null) sampleKernels = false;
           } else step();
+          options.afterStep?.(model, stepNo);
           const t1 = now();
           if (now() - lastReadback > READBACK_INTERVAL_MS || pendingLoss.length >= READBACK_MAX_STEPS) await flush(false);
           const wallMs = now() - t0;
