@@ -61,3 +61,41 @@ test('a dataset URL that cannot be reached says so and trains nothing', async ({
   await expect(page.getByTestId('run-error')).toContainText('Could not download the dataset from http://127.0.0.1:9/mnist.bin');
   await expect(page.getByTestId('run-error')).toContainText('nothing was trained');
 });
+
+test('a reload during a paused run continues from the checkpoint with nothing lost', async ({ page }) => {
+  // Momentum continues bit for bit (Adam's restored beta^t may differ in the last bit); 2,000 steps.
+  const exact = 'dataset=spiral&samples=4000&hidden=32,32&activation=tanh&optimizer=momentum&lr=0.05&batch=16&epochs=10&seed=5&backend=wasm';
+  await openLab(page, exact);
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  expect(await waitForEnd(page)).toBe('finished');
+  const straight = await result(page);
+
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await expect.poll(() => stepsDone(page), { timeout: 60_000 }).toBeGreaterThan(250);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-phase', 'paused');
+  await expect(page.getByTestId('status')).toContainText('progress is saved');
+  const pausedAt = await stepsDone(page);
+
+  // A different link in the address bar: the saved run still comes back with its own settings.
+  await page.goto('/#dataset=xor');
+  await page.reload();
+  await page.waitForFunction(() => 'labAutomation' in window);
+  const banner = page.getByTestId('saved-run');
+  await expect(banner).toContainText(`stopped at step ${pausedAt} of 2000 while paused`);
+  await banner.getByRole('button', { name: 'Continue the saved run' }).click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-phase', 'paused');
+  expect(await stepsDone(page)).toBe(pausedAt);
+  await expect(page.locator('select[name=dataset]')).toHaveValue('spiral');
+  await page.getByRole('button', { name: 'Resume' }).click();
+  expect(await waitForEnd(page)).toBe('finished');
+  const continued = await result(page);
+  expect(continued?.metrics.steps).toBe(2000);
+  expect(continued?.lossCurve).toEqual(straight?.lossCurve);
+  expect(continued?.epochs.map((e) => e.testAccuracy)).toEqual(straight?.epochs.map((e) => e.testAccuracy));
+  // The finished run is no longer offered after another reload.
+  await page.reload();
+  await page.waitForFunction(() => 'labAutomation' in window);
+  await page.waitForTimeout(500);
+  await expect(page.getByTestId('saved-run')).toHaveCount(0);
+});

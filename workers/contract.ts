@@ -4,6 +4,7 @@
  */
 import type { BackendId, ExperimentConfig } from '../src/core/config/schema';
 import type { RunSummary, TrainEvent } from '../src/core/train/types';
+import type { SavedRunInfo } from '../src/core/train/checkpoint';
 
 export interface BenchmarkResult {
   readonly backend: BackendId;
@@ -22,6 +23,15 @@ export interface LabWorkerApi {
    * Resolves with the run's summary; rejects with an Error whose message is for the user.
    */
   train(config: ExperimentConfig, onEvent: (event: TrainEvent) => void): Promise<RunSummary>;
+  /**
+   * Continues the run saved in this browser (see `savedRun`) from its checkpoint; it starts
+   * paused if it was saved paused. Resolves and rejects like `train`.
+   */
+  resumeSaved(onEvent: (event: TrainEvent) => void): Promise<RunSummary>;
+  /** The run saved in this browser by a tab that closed or reloaded mid-run, or null. */
+  savedRun(): Promise<SavedRunInfo | null>;
+  /** Deletes the saved run. */
+  discardSavedRun(): Promise<void>;
   /** Pauses between two steps; progress so far is kept. */
   pause(): void;
   resume(): void;

@@ -9,6 +9,8 @@ import type { BenchmarkResult, LabWorkerApi } from './contract';
 import { loadData } from './data';
 import { benchmarkBackend } from './bench';
 import { DeviceLostError, Trainer, summariseData } from './trainer';
+import { clearCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint-store';
+import { savedRunInfo, type RunCheckpoint, type SavedRunInfo } from '../src/core/train/checkpoint';
 
 const base = new URL(import.meta.env.BASE_URL, self.location.origin).href;
 let trainer: Trainer | null = null;
@@ -23,49 +25,87 @@ function watchDevice(device: GPUDevice): void {
 }
 const watched = new WeakSet<GPUDevice>();
 
+/**
+ * One run, new or continued from a checkpoint: the run is checkpointed to IndexedDB while it
+ * trains and when it pauses, and the checkpoint is deleted when the run ends.
+ */
+async function runTraining(config: ExperimentConfig, onEvent: (event: TrainEvent) => void, resume: RunCheckpoint | null): Promise<RunSummary> {
+  // Comlink callbacks return promises; a run never waits on the page to draw. Events travel on
+  // the callback's own MessagePort, the return value on the worker's: before returning, wait
+  // for the last event's delivery, so the page never sees an event after the run's end.
+  let delivered: Promise<unknown> = Promise.resolve();
+  const emit = (event: TrainEvent) => {
+    delivered = Promise.resolve(onEvent(event)).catch(() => undefined);
+  };
+  trainer?.stop();
+  // One trained model is kept for evaluation and export; a new run replaces it.
+  lastModel?.dispose();
+  lastModel = null;
+  const mine = new Trainer();
+  trainer = mine;
+  let device: GPUDevice | null = null;
+  try {
+    emit({ type: 'phase', phase: 'loading', message: 'Choosing a backend…' });
+    const report = await startBackend(config.backend, config.model.kind);
+    device = report.backend === 'webgpu' ? gpuDevice : null;
+    if (gpuDevice && !watched.has(gpuDevice)) {
+      watched.add(gpuDevice);
+      watchDevice(gpuDevice);
+    }
+    emit({ type: 'backend', report });
+    emit({ type: 'phase', phase: 'loading', message: 'Loading data…' });
+    const data = await loadData(config, base);
+    emit({ type: 'data', data: summariseData(data) });
+    if (!resume) await clearCheckpoint().catch(() => undefined);
+    if (resume?.paused) mine.pause();
+    let storageWarned = false;
+    const summary = await mine.run(config, data, report, emit, {
+      resume: resume ?? undefined,
+      onCheckpoint: async (checkpoint) => {
+        try {
+          await saveCheckpoint(checkpoint);
+        } catch (error) {
+          // Private windows and full disks refuse IndexedDB: training goes on, unsaved, and says so once.
+          if (!storageWarned) emit({ type: 'phase', phase: checkpoint.paused ? 'paused' : 'training', message: `Progress could not be saved in this browser (${(error as Error).message}); a reload would lose it.` });
+          storageWarned = true;
+        }
+      },
+    });
+    await clearCheckpoint().catch(() => undefined);
+    return summary;
+  } catch (error) {
+    // A lost device often shows first as a failed buffer mapping; give its `lost` promise a moment.
+    const lost = device ? await Promise.race([device.lost, new Promise<null>((r) => setTimeout(() => r(null), 1000))]) : null;
+    if (lost || error instanceof DeviceLostError) {
+      const reason = error instanceof DeviceLostError ? error.message : `the GPU device was lost (${lost?.reason === 'destroyed' ? 'destroyed' : 'driver or browser reset'})`;
+      throw new Error(`The run stopped: ${reason}. The curves so far are kept; press Start to train again on a new device.`);
+    }
+    throw error instanceof Error ? new Error(error.message) : new Error(String(error));
+  } finally {
+    lastModel = mine.model;
+    if (trainer === mine) trainer = null;
+    await delivered;
+  }
+}
+
 const api = {
-  async train(config: ExperimentConfig, onEvent: (event: TrainEvent) => void): Promise<RunSummary> {
-    // Comlink callbacks return promises; a run never waits on the page to draw. Events travel on
-    // the callback's own MessagePort, the return value on the worker's: before returning, wait
-    // for the last event's delivery, so the page never sees an event after the run's end.
-    let delivered: Promise<unknown> = Promise.resolve();
-    const emit = (event: TrainEvent) => {
-      delivered = Promise.resolve(onEvent(event)).catch(() => undefined);
-    };
-    trainer?.stop();
-    // One trained model is kept for evaluation and export; a new run replaces it.
-    lastModel?.dispose();
-    lastModel = null;
-    const mine = new Trainer();
-    trainer = mine;
-    let device: GPUDevice | null = null;
+  train(config: ExperimentConfig, onEvent: (event: TrainEvent) => void): Promise<RunSummary> {
+    return runTraining(config, onEvent, null);
+  },
+  async resumeSaved(onEvent: (event: TrainEvent) => void): Promise<RunSummary> {
+    const checkpoint = await loadCheckpoint();
+    if (!checkpoint) throw new Error('There is no saved run in this browser to resume (it may have finished, or been discarded).');
+    return runTraining(checkpoint.config, onEvent, checkpoint);
+  },
+  async savedRun(): Promise<SavedRunInfo | null> {
     try {
-      emit({ type: 'phase', phase: 'loading', message: 'Choosing a backend…' });
-      const report = await startBackend(config.backend, config.model.kind);
-      device = report.backend === 'webgpu' ? gpuDevice : null;
-      if (gpuDevice && !watched.has(gpuDevice)) {
-        watched.add(gpuDevice);
-        watchDevice(gpuDevice);
-      }
-      emit({ type: 'backend', report });
-      emit({ type: 'phase', phase: 'loading', message: 'Loading data…' });
-      const data = await loadData(config, base);
-      emit({ type: 'data', data: summariseData(data) });
-      return await mine.run(config, data, report, emit);
-    } catch (error) {
-      // A lost device often shows first as a failed buffer mapping; give its `lost` promise a moment.
-      const lost = device ? await Promise.race([device.lost, new Promise<null>((r) => setTimeout(() => r(null), 1000))]) : null;
-      if (lost || error instanceof DeviceLostError) {
-        const reason = error instanceof DeviceLostError ? error.message : `the GPU device was lost (${lost?.reason === 'destroyed' ? 'destroyed' : 'driver or browser reset'})`;
-        throw new Error(`The run stopped: ${reason}. The curves so far are kept; press Start to train again on a new device.`);
-      }
-      throw error instanceof Error ? new Error(error.message) : new Error(String(error));
-    } finally {
-      lastModel = mine.model;
-      if (trainer === mine) trainer = null;
-      await delivered;
+      const checkpoint = await loadCheckpoint();
+      return checkpoint ? savedRunInfo(checkpoint) : null;
+    } catch {
+      return null;
     }
   },
+  discardSavedRun: () => clearCheckpoint().catch(() => undefined),
   pause: () => trainer?.pause(),
   resume: () => trainer?.resume(),
   stop: () => trainer?.stop(),

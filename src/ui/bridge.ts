@@ -27,6 +27,13 @@ export class WorkerBridge {
     return api.train(plainCopy(config), Comlink.proxy(onEvent));
   }
 
+  /** Continues the run saved in this browser; aborting the signal stops it. */
+  resumeSaved(onEvent: (e: TrainEvent) => void, signal: AbortSignal): Promise<RunSummary> {
+    const api = this.api;
+    signal.addEventListener('abort', () => void api.stop(), { once: true });
+    return api.resumeSaved(Comlink.proxy(onEvent));
+  }
+
   /** Ends the worker and everything in it (model, GPU buffers). The next call starts a new one. */
   terminate(): void {
     this.worker?.terminate();

@@ -26,3 +26,8 @@ export function formatUtcMinute(ms: number): string {
 export function resolveUrl(path: string, base: string): string {
   return new URL(path, base).href;
 }
+
+/** Local date and time of a moment, e.g. "29 Nov 2026, 06:40". */
+export function formatClock(ms: number): string {
+  return new Date(ms).toLocaleString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+}

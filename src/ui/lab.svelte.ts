@@ -5,6 +5,7 @@
 import { parseLink, serialiseLink } from '../core/config/link';
 import { defaultConfig, type BackendId, type ConfigIssue, type ExperimentConfig } from '../core/config/schema';
 import type { BenchmarkResult } from '../../workers/contract';
+import type { SavedRunInfo } from '../core/train/checkpoint';
 import { buildResult, type LabResult, type ScheduleSection } from '../core/result';
 import type { BackendReport, DataSummary, EpochRecord, ProgressUpdate, RunPhase, RunSummary, TrainEvent } from '../core/train/types';
 import { WorkerBridge } from './bridge';
@@ -63,17 +64,26 @@ export class Lab {
    * Starts a run and resolves once it has ended and its energy and carbon report is built.
    * @param pageBase the lab's address, to fetch bundled traces from.
    */
-  async start(pageBase: string = typeof location === 'undefined' ? '/' : location.href): Promise<RunSummary | null> {
+  async start(pageBase: string = typeof location === 'undefined' ? '/' : location.href, continueSaved = false): Promise<RunSummary | null> {
     if (this.running) return null;
+    const saved = continueSaved ? this.savedRun : null;
+    if (continueSaved && !saved) return null;
     this.clearRun();
+    this.savedRun = null;
+    if (saved) {
+      // The saved run's settings become the lab's (and the address bar's) again.
+      this.config = structuredClone(saved.config);
+      this.linkIssues = [];
+    }
     const config = $state.snapshot(this.config);
     this.runConfig = config;
     this.footprint.startRun(config, pageBase);
     this.phase = 'loading';
-    this.message = 'Starting the training worker…';
+    this.message = saved ? `Continuing the saved run from step ${saved.stepsDone} of ${saved.totalSteps}…` : 'Starting the training worker…';
     this.abort = new AbortController();
     try {
-      const summary = await this.bridge.train(config, (e) => this.onEvent(e), this.abort.signal);
+      const onEvent = (e: TrainEvent) => this.onEvent(e);
+      const summary = saved ? await this.bridge.resumeSaved(onEvent, this.abort.signal) : await this.bridge.train(config, onEvent, this.abort.signal);
       await this.footprint.endRun();
       this.summary = summary;
       this.phase = summary.outcome;
@@ -88,10 +98,30 @@ export class Lab {
       this.phase = 'failed';
       this.error = error instanceof Error ? error.message : String(error);
       this.message = 'The run failed.';
+      // A run that failed after a checkpoint (a lost GPU, say) can be continued from it.
+      await this.checkSavedRun();
       return null;
     } finally {
       this.abort = null;
     }
+  }
+
+  /** A run saved in this browser by a tab that closed, reloaded or crashed mid-run. */
+  savedRun = $state.raw<SavedRunInfo | null>(null);
+
+  /** Asks the worker whether a saved run is waiting to be continued. */
+  async checkSavedRun(): Promise<void> {
+    this.savedRun = await this.bridge.api.savedRun();
+  }
+
+  /** Continues the saved run from its checkpoint. */
+  continueSavedRun(pageBase?: string): Promise<RunSummary | null> {
+    return this.start(pageBase, true);
+  }
+
+  async discardSavedRun(): Promise<void> {
+    await this.bridge.api.discardSavedRun();
+    this.savedRun = null;
   }
 
   /** Changes the energy settings; a finished run's report is recomputed with them at once. */
