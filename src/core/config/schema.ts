@@ -29,7 +29,7 @@ export type CarbonSource = (typeof CARBON_SOURCES)[number];
 export const DEVICE_PROFILE_CHOICES = ['auto', 'custom', ...GPU_PROFILES.map((r) => r.id)] as const;
 
 /** When training runs: off (now, at full speed), against a replayed trace in simulated time, or live. */
-export const SCHEDULE_MODES = ['off', 'simulated'] as const;
+export const SCHEDULE_MODES = ['off', 'simulated', 'live'] as const;
 export type ScheduleMode = (typeof SCHEDULE_MODES)[number];
 /** Scheduling policy ids, as in src/core/schedule/policy.ts (repeated here: config imports no policy code). */
 export const SCHEDULE_POLICIES = ['run-now', 'threshold', 'forecast-window', 'throttle', 'oracle'] as const;
@@ -102,6 +102,10 @@ export interface ExperimentConfig {
     rate: number;
     /** Hours allowed beyond the job's estimated length: the deadline. */
     slackHours: number;
+    /** Threshold policy: a fixed limit in gCO2/kWh, or a percentile of the forecast to the deadline. */
+    thresholdKind: 'percentile' | 'absolute';
+    /** The percentile (0-100) or the limit in gCO2/kWh, as thresholdKind says. */
+    threshold: number;
   };
 }
 
@@ -114,7 +118,7 @@ export const DEFAULT_CONFIG: Readonly<ExperimentConfig> = Object.freeze({
   backend: 'auto',
   energy: { pue: 1, profile: 'auto', customMaxWatts: 0, customIdleWatts: 0 },
   carbon: { source: 'auto', region: '', replaySpeed: 1 },
-  schedule: { mode: 'off', policy: 'forecast-window', trace: 'us-ciso-2022', start: '2022-06-15T00:00', rate: 1, slackHours: 24 },
+  schedule: { mode: 'off', policy: 'forecast-window', trace: 'us-ciso-2022', start: '2022-06-15T00:00', rate: 1, slackHours: 24, thresholdKind: 'percentile', threshold: 30 },
 } satisfies ExperimentConfig);
 
 type Kind = 'number' | 'int' | 'enum' | 'intList' | 'url' | 'text';
@@ -192,6 +196,8 @@ export const FIELDS: readonly FieldSpec[] = [
   field('start', 'schedule.start', 'text', 'a UTC time written YYYY-MM-DDTHH:MM', v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/), v.check((t) => Number.isFinite(Date.parse(`${t}Z`)), 'a real date'))),
   field('rate', 'schedule.rate', 'number', 'a number of simulated hours per second from 0.1 to 24', num(0.1, 24)),
   field('slack', 'schedule.slackHours', 'number', 'a number of hours from 0 to 168', num(0, 168)),
+  field('thresholdKind', 'schedule.thresholdKind', 'enum', 'one of percentile, absolute', v.picklist(['percentile', 'absolute'])),
+  field('threshold', 'schedule.threshold', 'number', 'a number from 0 to 2000 (a percentile up to 100, or gCO2/kWh)', num(0, 2000)),
 ];
 
 /** A problem with one field of a link or config file; the field's default was used instead. */
@@ -255,6 +261,14 @@ export function checkConsistency(config: ExperimentConfig): ConfigIssue[] {
       message: `model: a CNN needs image data, but dataset is ${quoteValue(config.data.dataset)}; using the MLP instead.`,
     });
     config.model.kind = 'mlp';
+  }
+  if (config.schedule.thresholdKind === 'percentile' && config.schedule.threshold > 100) {
+    issues.push({ field: 'threshold', message: `threshold: a percentile cannot exceed 100 (got ${config.schedule.threshold}); using 30.` });
+    config.schedule.threshold = 30;
+  }
+  if (config.schedule.mode === 'live' && config.schedule.policy === 'oracle') {
+    issues.push({ field: 'policy', message: 'policy: the oracle needs the future and is for evaluation only; a live run uses forecast-window instead.' });
+    config.schedule.policy = 'forecast-window';
   }
   if (config.energy.profile === 'custom' && !(config.energy.customMaxWatts > 0)) {
     issues.push({
