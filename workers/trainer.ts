@@ -86,8 +86,12 @@ export function summariseData(data: SplitDataset): DataSummary {
 
 /** Optional behaviour of a run: hooks for compression and checkpoints, and a checkpoint to continue. */
 export interface TrainerOptions {
-  /** Called after every optimizer step with the step's index over the whole run (pruning masks go here). */
-  readonly afterStep?: (model: tf.LayersModel, step: number) => void;
+  /**
+   * Called after every optimizer step with the step's index over the whole run (pruning masks go
+   * here). A returned promise is awaited before the next step, so a mask update reads the weights
+   * of this step.
+   */
+  readonly afterStep?: (model: tf.LayersModel, step: number) => unknown;
   /** Continue this checkpoint instead of starting afresh (same config, data and seed). */
   readonly resume?: RunCheckpoint;
   /** Receives a checkpoint when the run pauses and every `checkpointEveryMs` of training. */
@@ -415,7 +419,8 @@ export class Trainer {
             kernelMs = typeof info.kernelMs === 'number' && Number.isFinite(info.kernelMs) ? info.kernelMs : null;
             if (kernelMs === null) sampleKernels = false;
           } else step();
-          options.afterStep?.(model, stepNo);
+          const hooked = options.afterStep?.(model, stepNo);
+          if (hooked instanceof Promise) await hooked;
           const t1 = now();
           if (now() - lastReadback > READBACK_INTERVAL_MS || pendingLoss.length >= READBACK_MAX_STEPS) await flush(false);
           const wallMs = now() - t0;

@@ -54,6 +54,34 @@ export const ScheduleSectionSchema = v.object({
 
 export type ScheduleSection = v.InferOutput<typeof ScheduleSectionSchema>;
 
+const fraction = v.pipe(v.number(), v.minValue(0), v.maxValue(1));
+const bytes = v.pipe(v.number(), v.integer(), v.minValue(0));
+
+/**
+ * The exported model (issue 5). Sizes in bytes; accuracies are fractions on the run's test split,
+ * `accuracyAfter` measured on the weights decoded from the exported file itself.
+ */
+export const CompressionSectionSchema = v.object({
+  /** Exact zeros over the Dense and Conv2D kernels of the exported model. */
+  sparsity: fraction,
+  precision: v.picklist(['float32', 'float16', 'uint8']),
+  exportBytes: bytes,
+  gzipBytes: bytes,
+  denseFloat32Bytes: bytes,
+  accuracyBefore: v.nullable(fraction),
+  accuracyAfter: v.nullable(fraction),
+  /** Which model was exported: the trained one or the distilled student. */
+  model: v.optional(v.picklist(['trained', 'student'])),
+  ratio: v.optional(v.number()),
+  /** Accuracy with 8-bit per-output-channel weights: an analysis, not exportable to tfjs. */
+  perChannelAccuracy: v.optional(v.nullable(fraction)),
+  /** Estimated Wh per 1,000 inferences on this device (timed batched predict x profile power). */
+  energyPer1000InferencesWh: v.optional(v.nullable(v.number())),
+  runLog: v.optional(v.array(v.object({ time: v.number(), step: v.nullable(v.number()), what: v.string(), why: v.string() }))),
+});
+
+export type CompressionSection = v.InferOutput<typeof CompressionSectionSchema>;
+
 /** The schema a result file must match; tests and importers validate against it. */
 export const ResultSchema = v.object({
   schemaVersion: v.literal(RESULT_SCHEMA_VERSION),
@@ -83,6 +111,7 @@ export const ResultSchema = v.object({
   energy: v.optional(v.nullable(EnergySchema)),
   carbon: v.optional(v.nullable(CarbonSchema)),
   schedule: v.optional(v.nullable(ScheduleSectionSchema)),
+  compression: v.optional(v.nullable(CompressionSectionSchema)),
 });
 
 export type LabResult = v.InferOutput<typeof ResultSchema>;
@@ -101,6 +130,7 @@ export function buildResult(
   createdAt: Date,
   footprint: RunFootprint | null = null,
   schedule: ScheduleSection | null = null,
+  compression: CompressionSection | null = null,
 ): LabResult {
   const adapter = summary.backend.adapter;
   const m = summary.metrics;
@@ -129,6 +159,7 @@ export function buildResult(
     energy: footprint ? { ...footprint.energy, byComponent: { ...footprint.energy.byComponent }, byEpoch: footprint.energy.byEpoch.map((e) => ({ ...e })) } : null,
     carbon: footprint ? { ...footprint.carbon, intensitySeries: footprint.carbon.intensitySeries.map((p) => ({ ...p })) } : null,
     schedule: schedule ? { ...schedule } : null,
+    compression: compression ? structuredClone(compression) : null,
   };
 }
 

@@ -7,3 +7,4 @@ export * from './archive';
 export * from './report';
 export * from './distill';
 export * from './crc32';
+export * from './plan';

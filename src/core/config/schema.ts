@@ -34,6 +34,12 @@ export type ScheduleMode = (typeof SCHEDULE_MODES)[number];
 /** Scheduling policy ids, as in src/core/schedule/policy.ts (repeated here: config imports no policy code). */
 export const SCHEDULE_POLICIES = ['run-now', 'threshold', 'forecast-window', 'throttle', 'oracle'] as const;
 
+/** How exported weights are stored (src/core/compress/manifest.ts). */
+export const EXPORT_PRECISIONS = ['float32', 'float16', 'uint8'] as const;
+/** What compression does when the run's energy passes its budget. */
+export const BUDGET_ACTIONS = ['prune', 'student'] as const;
+const ON_OFF = ['off', 'on'] as const;
+
 export interface ExperimentConfig {
   v: number;
   data: {
@@ -107,6 +113,32 @@ export interface ExperimentConfig {
     /** The percentile (0-100) or the limit in gCO2/kWh, as thresholdKind says. */
     threshold: number;
   };
+  /** Compression (issue 5): pruning during training, export precision, distillation, energy budget. */
+  compress: {
+    /** Magnitude pruning during training on TFMOT's PolynomialDecay schedule (power 3). */
+    pruning: 'off' | 'on';
+    initialSparsity: number;
+    finalSparsity: number;
+    /** The schedule's begin and end, in epochs from the start of the run (fractions allowed). */
+    beginEpoch: number;
+    endEpoch: number;
+    /** Steps between mask updates. */
+    frequency: number;
+    /** How the exported model's weights are stored. */
+    precision: (typeof EXPORT_PRECISIONS)[number];
+    /** Distil a smaller student from the trained model (Hinton et al. 2015). */
+    distill: 'off' | 'on';
+    temperature: number;
+    /** Weight of the hard-label loss; 1 - alpha goes to the teacher's soft targets. */
+    alpha: number;
+    /** Hidden units of the student MLP. */
+    studentHidden: number[];
+    /** Energy budget of the run in Wh (the live estimate); 0 means none. */
+    budgetWh: number;
+    /** When the budget is passed: prune to `budgetSparsity` at once, or stop and distil the student. */
+    onBudget: (typeof BUDGET_ACTIONS)[number];
+    budgetSparsity: number;
+  };
 }
 
 /** The default experiment: what `{}` and an empty link mean. */
@@ -119,6 +151,10 @@ export const DEFAULT_CONFIG: Readonly<ExperimentConfig> = Object.freeze({
   energy: { pue: 1, profile: 'auto', customMaxWatts: 0, customIdleWatts: 0 },
   carbon: { source: 'auto', region: '', replaySpeed: 1 },
   schedule: { mode: 'off', policy: 'forecast-window', trace: 'us-ciso-2022', start: '2022-06-15T00:00', rate: 1, slackHours: 24, thresholdKind: 'percentile', threshold: 30 },
+  compress: {
+    pruning: 'off', initialSparsity: 0, finalSparsity: 0.8, beginEpoch: 0, endEpoch: 1, frequency: 25, precision: 'uint8',
+    distill: 'off', temperature: 4, alpha: 0.1, studentHidden: [32], budgetWh: 0, onBudget: 'prune', budgetSparsity: 0.9,
+  },
 } satisfies ExperimentConfig);
 
 type Kind = 'number' | 'int' | 'enum' | 'intList' | 'url' | 'text';
@@ -198,6 +234,21 @@ export const FIELDS: readonly FieldSpec[] = [
   field('slack', 'schedule.slackHours', 'number', 'a number of hours from 0 to 168', num(0, 168)),
   field('thresholdKind', 'schedule.thresholdKind', 'enum', 'one of percentile, absolute', v.picklist(['percentile', 'absolute'])),
   field('threshold', 'schedule.threshold', 'number', 'a number from 0 to 2000 (a percentile up to 100, or gCO2/kWh)', num(0, 2000)),
+  field('prune', 'compress.pruning', 'enum', `one of ${list(ON_OFF)}`, v.picklist(ON_OFF)),
+  field('sparsity0', 'compress.initialSparsity', 'number', 'a number from 0 to 0.99', num(0, 0.99)),
+  field('sparsity', 'compress.finalSparsity', 'number', 'a number from 0 to 0.99', num(0, 0.99)),
+  field('pruneFrom', 'compress.beginEpoch', 'number', 'a number of epochs from 0 to 100', num(0, 100)),
+  field('pruneTo', 'compress.endEpoch', 'number', 'a number of epochs from 0 to 100', num(0, 100)),
+  field('pruneEvery', 'compress.frequency', 'int', 'a whole number of steps from 1 to 10000', int(1, 10000)),
+  field('precision', 'compress.precision', 'enum', `one of ${list(EXPORT_PRECISIONS)}`, v.picklist(EXPORT_PRECISIONS)),
+  field('distill', 'compress.distill', 'enum', `one of ${list(ON_OFF)}`, v.picklist(ON_OFF)),
+  // Hinton et al. (2015) used temperatures from 1 to 20; 50 leaves room.
+  field('T', 'compress.temperature', 'number', 'a number from 1 to 50', num(1, 50)),
+  field('alpha', 'compress.alpha', 'number', 'a number from 0 to 1', num(0, 1)),
+  field('student', 'compress.studentHidden', 'intList', 'a list of 0 to 5 layer sizes from 1 to 1024, e.g. 32', intList(1, 1024, 0, 5)),
+  field('budgetWh', 'compress.budgetWh', 'number', 'a number of Wh from 0 (no budget) to 100000', num(0, 100000)),
+  field('onBudget', 'compress.onBudget', 'enum', `one of ${list(BUDGET_ACTIONS)}`, v.picklist(BUDGET_ACTIONS)),
+  field('budgetSparsity', 'compress.budgetSparsity', 'number', 'a number from 0 to 0.99', num(0, 0.99)),
 ];
 
 /** A problem with one field of a link or config file; the field's default was used instead. */
@@ -280,6 +331,15 @@ export function checkConsistency(config: ExperimentConfig): ConfigIssue[] {
   if (config.energy.customIdleWatts > config.energy.customMaxWatts) {
     issues.push({ field: 'idleW', message: `idleW: idle watts cannot exceed the watts under load; using ${config.energy.customMaxWatts}.` });
     config.energy.customIdleWatts = config.energy.customMaxWatts;
+  }
+  const c = config.compress;
+  if (c.initialSparsity > c.finalSparsity) {
+    issues.push({ field: 'sparsity0', message: `sparsity0: the initial sparsity cannot exceed the final one (${c.finalSparsity}); using ${c.finalSparsity}.` });
+    c.initialSparsity = c.finalSparsity;
+  }
+  if (c.endEpoch < c.beginEpoch) {
+    issues.push({ field: 'pruneTo', message: `pruneTo: pruning cannot end (epoch ${c.endEpoch}) before it begins (epoch ${c.beginEpoch}); using ${c.beginEpoch}.` });
+    c.endEpoch = c.beginEpoch;
   }
   return issues;
 }

@@ -2,6 +2,7 @@
 import type { BackendChoice, BackendId } from '../config/schema';
 import type { SkippedBackend } from '../backend/select';
 import type { StepRecord } from '../energy/power';
+import type { RunLogEntry } from '../compress/plan';
 
 /** What the GPU adapter says about itself (WebGPU's GPUAdapterInfo), or nulls off-GPU. */
 export interface AdapterSummary {
@@ -64,7 +65,16 @@ export type TrainEvent =
   | { readonly type: 'backend'; readonly report: BackendReport }
   | { readonly type: 'data'; readonly data: DataSummary }
   | { readonly type: 'progress'; readonly progress: ProgressUpdate }
-  | { readonly type: 'epoch'; readonly record: EpochRecord };
+  | { readonly type: 'epoch'; readonly record: EpochRecord }
+  | { readonly type: 'pruning'; readonly update: PruningEvent }
+  | { readonly type: 'log'; readonly entry: RunLogEntry };
+
+/** A pruning mask update during training: the schedule's target and each kernel's sparsity. */
+export interface PruningEvent {
+  readonly step: number;
+  readonly target: number;
+  readonly layers: readonly { readonly name: string; readonly sparsity: number }[];
+}
 
 /** Final figures of a run. */
 export interface RunMetrics {
