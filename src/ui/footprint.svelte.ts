@@ -26,6 +26,7 @@ import {
 } from '../core/footprint';
 import { parseTrace, type Trace } from '../core/trace';
 import type { BackendReport, ProgressUpdate } from '../core/train/types';
+import type { GramsCO2PerKWh } from '../core/units';
 import { forgetCredentials, loadBaseUrls, loadCredentials, saveBaseUrls, saveCredentials } from './provider-settings';
 
 /** How often a network provider is asked again during a run; its cache answers in between. */
@@ -44,6 +45,19 @@ function browserFacts(): { threads: number; memoryGB: number | undefined; timeZo
 }
 
 const browserFetch: FetchLike = (url, init) => fetch(url, init);
+
+/** What a live schedule knows about the grid now and ahead. */
+export interface IntensityOutlook {
+  /** When it was asked, ms since the Unix epoch. */
+  readonly now: number;
+  /** Length of the source's intervals (30 min for the UK API, an hour for most others). */
+  readonly stepMs: number;
+  readonly current: GramsCO2PerKWh;
+  /** Forecast intensities of the intervals after the current one, in gCO2/kWh. */
+  readonly forecast: readonly number[];
+  readonly label: string;
+  readonly usedFallback: boolean;
+}
 
 export class Footprint {
   readonly browserDefault: RegionDefault;
@@ -262,6 +276,42 @@ export class Footprint {
     } catch (e) {
       this.status = `No intensity could be had: ${e instanceof Error ? e.message : String(e)}`;
     }
+  }
+
+  /**
+   * The intensity now and the source's forecast, for a live schedule. A source without a forecast
+   * (the offline country average) gives none; a failing one falls back as the run's reading does.
+   * Null until the run has chosen its source.
+   */
+  async outlook(): Promise<IntensityOutlook | null> {
+    await this.intensityDone;
+    const p = this.providers;
+    if (p === null) return null;
+    const now = Date.now();
+    const current = await withFallback(p.primary, p.fallback, (provider) => provider.current());
+    if (current.notice) this.notice = current.notice;
+    const points = [...current.series.points].sort((a, b) => a.from - b.from);
+    const point = points.filter((q) => q.from <= now).at(-1) ?? points[0];
+    if (!point) return null;
+    const stepMs = Math.max(60_000, point.to - point.from);
+    let forecast: number[] = [];
+    let forecastNote = '';
+    if (!current.usedFallback && p.primary.capabilities.forecast) {
+      try {
+        const f = await p.primary.forecast();
+        forecast = [...f.points].sort((a, b) => a.from - b.from).filter((q) => q.from > point.from).map((q) => q.intensity as number);
+      } catch (e) {
+        forecastNote = `; no forecast (${e instanceof Error ? e.message : String(e)})`;
+      }
+    }
+    return {
+      now,
+      stepMs,
+      current: point.intensity,
+      forecast,
+      label: `${current.series.regionName}, ${current.series.source}${forecastNote}`,
+      usedFallback: current.usedFallback,
+    };
   }
 
   private async traceFor(name: string, pageBase: string): Promise<Trace | null> {

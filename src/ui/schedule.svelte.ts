@@ -5,7 +5,11 @@
  * runs at full speed; its measured work is booked at the simulated hour it happened in.
  */
 import { describeScheduledRun, ScheduledRun, type ScheduleComparison, type ScheduledStep } from '../core/schedule/classroom';
-import type { Decision } from '../core/schedule/policy';
+import type { Decision, Policy } from '../core/schedule/policy';
+import { createThresholdPolicy } from '../core/schedule/threshold';
+import { liveContext } from '../core/schedule/live';
+import type { ExperimentConfig } from '../core/config/schema';
+import { gramsPerKWh, milliseconds } from '../core/units';
 import type { RunSummary } from '../core/train/types';
 import type { ScheduleSection } from '../core/result';
 import { POLICIES } from '../core/schedule/registry';
@@ -21,6 +25,17 @@ export const BUNDLED_TRACES = ['us-ciso-2022', 'us-pjm-2022'] as const;
 const FIRST_GUESS_SAMPLES_PER_SECOND = 500;
 /** Power assumed when no energy estimate is available yet, in watts (a laptop under load). */
 const DEFAULT_WATTS = 30;
+
+/** Seconds between a live schedule's decisions: grid data changes every 30 to 60 minutes. */
+export const LIVE_CHECK_SECONDS = 60;
+
+/** The policy a config's schedule settings describe (threshold with its own limit). */
+export function policyFor(settings: ExperimentConfig['schedule']): Policy {
+  if (settings.policy !== 'threshold') return POLICIES[settings.policy];
+  return createThresholdPolicy(
+    settings.thresholdKind === 'absolute' ? { kind: 'absolute', limit: gramsPerKWh(settings.threshold) } : { kind: 'percentile', percentile: settings.threshold },
+  );
+}
 
 /** Runs training under a schedule; the settings live in the experiment config (`schedule`). */
 export class ScheduleSession {
@@ -38,7 +53,10 @@ export class ScheduleSession {
 
   /** Label of the policy of the run shown. */
   policyLabel = $state('');
-  readonly account = $derived(describeScheduledRun(this.policyLabel, this.steps, this.comparison));
+  private policyLabelId: ScheduleSection['policy'] = 'run-now';
+  /** Length of one decision step in hours (an hour of a trace; a check interval when live). */
+  stepHours = $state(1);
+  readonly account = $derived(describeScheduledRun(this.policyLabel, this.steps, this.comparison, this.stepHours));
 
   private run: ScheduledRun | null = null;
   private replay: Replay | null = null;
@@ -48,6 +66,11 @@ export class ScheduleSession {
   private trainedAtStepStart = 0;
   private decision: Decision | null = null;
   private rate = 1;
+  /** Live mode: decisions so far, wall-clock paused time and the deadline. */
+  private live = false;
+  private liveSteps: ScheduledStep[] = [];
+  private livePausedMs = 0;
+  private liveDeadline = 0;
 
   /**
    * Loads the trace and runs the lab's experiment under its schedule settings; resolves when the
@@ -61,8 +84,14 @@ export class ScheduleSession {
     this.comparison = null;
     this.current = null;
     this.window = null;
+    this.live = false;
+    this.liveSteps = [];
+    this.livePausedMs = 0;
+    this.rate = 1;
+    this.stepHours = 1;
     const settings = lab.config.schedule;
-    const policy = POLICIES[settings.policy];
+    if (settings.mode === 'live') return this.beginLive(lab, watts);
+    const policy = policyFor(settings);
     this.policyLabel = policy.label;
     this.rate = settings.rate;
     let run: Promise<RunSummary | null>;
@@ -99,6 +128,96 @@ export class ScheduleSession {
     return summary;
   }
 
+  /**
+   * Live mode: the run's own carbon source (the energy panel's choice) gives the intensity now and
+   * its forecast; the policy decides every LIVE_CHECK_SECONDS, on the wall clock, whether training
+   * runs. A run that pauses for hours keeps its checkpoint, so closing the tab loses nothing.
+   */
+  private async beginLive(lab: Lab, watts: () => number): Promise<RunSummary | null> {
+    const settings = lab.config.schedule;
+    const policy = policyFor(settings);
+    if (policy.evaluationOnly) {
+      this.error = `${policy.label} needs the future of the grid, which a live run cannot know; choose another policy. Nothing was trained.`;
+      return null;
+    }
+    this.policyLabel = policy.label;
+    this.policyLabelId = policy.id;
+    this.stepHours = LIVE_CHECK_SECONDS / 3600;
+    this.live = true;
+    this.active = true;
+    this.status = 'Measuring this device’s training speed for the estimate…';
+    const run = lab.start();
+    await this.calibrated(lab, run);
+    const runStart = Date.now();
+    const remainingMs = () => this.remainingWallSeconds(lab, lab.runConfig ?? lab.config) * 1000;
+    const deadline = runStart + remainingMs() + settings.slackHours * HOUR_MS;
+    this.liveDeadline = deadline;
+    this.status = `Live: deciding every ${LIVE_CHECK_SECONDS} s from the grid's intensity and forecast; the job is due by ${formatUtcMinute(deadline)} UTC.`;
+    const history: number[] = [];
+    let pausedSince: number | null = null;
+    let decidedAt = 0;
+    let duty = 1;
+    const check = async () => {
+      if (!this.active) return;
+      try {
+        const outlook = await lab.footprint.outlook();
+        if (!this.active || !outlook) return;
+        const d = policy.decide(
+          liveContext({
+            now: outlook.now,
+            stepMs: outlook.stepMs,
+            current: outlook.current,
+            past: history,
+            forecast: outlook.forecast,
+            remainingWork: milliseconds(remainingMs()),
+            deadline,
+            interruptible: true,
+            started: (lab.progress?.stepsDone ?? 0) > 0,
+          }),
+        );
+        history.push(outlook.current);
+        this.current = d;
+        duty = d.duty;
+        decidedAt = performance.now();
+        this.liveSteps = [...this.liveSteps, { time: outlook.now, intensity: outlook.current, forecastNext: outlook.forecast[0] ?? Number.NaN, decision: d, kWh: 0, gCO2e: 0, index: this.liveSteps.length }];
+        this.steps = this.liveSteps;
+        const times = outlook.forecast.map((_, i) => (outlook.now + (i + 1) * outlook.stepMs) / 1000);
+        this.window = {
+          time: [...this.liveSteps.map((x) => x.time / 1000), ...times],
+          actual: [...this.liveSteps.map((x) => x.intensity), ...times.map(() => Number.NaN)],
+          deadline: deadline / 1000,
+          forecastFrom: this.liveSteps.length,
+          forecast: [...outlook.forecast],
+        };
+        this.status = `Live from ${outlook.label}${outlook.usedFallback ? ' (fallback)' : ''}; next decision in ${LIVE_CHECK_SECONDS} s; due by ${formatUtcMinute(deadline)} UTC.`;
+      } catch (error) {
+        this.error = `The live schedule could not read the grid (${(error as Error).message}); training runs unscheduled until the next check.`;
+        duty = 1;
+      }
+    };
+    await check();
+    const checkMs = LIVE_CHECK_SECONDS * 1000;
+    this.timer = setInterval(() => {
+      const within = (performance.now() - decidedAt) / checkMs;
+      if (within >= 1) void check();
+      // A duty below 1 runs for that share of each check interval.
+      const shouldRun = duty > 0 && within % 1 < duty;
+      if (shouldRun && lab.phase === 'paused') lab.resume();
+      if (!shouldRun && (lab.phase === 'training' || lab.phase === 'evaluating')) lab.pause();
+      if (lab.phase === 'paused' && pausedSince === null) pausedSince = Date.now();
+      if (lab.phase !== 'paused' && pausedSince !== null) {
+        this.livePausedMs += Date.now() - pausedSince;
+        pausedSince = null;
+      }
+    }, 250);
+    const summary = await run;
+    if (pausedSince !== null) this.livePausedMs += Date.now() - pausedSince;
+    this.stop();
+    void watts;
+    this.status = lab.phase === 'finished' ? 'The run finished.' : `The run ended (${lab.phase}).`;
+    return summary;
+  }
+
   /** Resolves once the run has measured its throughput, or has ended. */
   private calibrated(lab: Lab, run: Promise<unknown>): Promise<void> {
     return new Promise((resolve) => {
@@ -118,6 +237,10 @@ export class ScheduleSession {
 
   /** The `schedule` section of the result file, or null when no scheduled run was shown. */
   resultSection(): ScheduleSection | null {
+    if (this.live) {
+      // The future of a live grid is unknown, so there is no oracle to compare with.
+      return { policy: this.policyLabelId, simulated: false, pausedSeconds: this.livePausedMs / 1000, savingVsRunNow: null, shareOfOracle: null };
+    }
     if (!this.run) return null;
     const pausedSteps = this.run.totals().pausedSteps;
     return {
@@ -141,6 +264,8 @@ export class ScheduleSession {
     this.window = null;
     this.status = '';
     this.error = null;
+    this.live = false;
+    this.liveSteps = [];
   }
 
   /** Stops driving the lab (the run itself is stopped by the lab's own controls). */
@@ -157,14 +282,18 @@ export class ScheduleSession {
     return response.text();
   }
 
-  /** Work left in trace steps: remaining training time at the measured (or first-guess) throughput, on the simulated clock. */
-  private remainingSteps(lab: Lab, config: { train: { batchSize: number; epochs: number } }): number {
+  /** Wall-clock seconds of training left at the measured (or first-guess) throughput. */
+  private remainingWallSeconds(lab: Lab, config: { train: { batchSize: number; epochs: number } }): number {
     const p = lab.progress;
     const sps = p && p.samplesPerSecond > 0 ? p.samplesPerSecond : FIRST_GUESS_SAMPLES_PER_SECOND;
     const totalSteps = p?.totalSteps ?? Math.ceil(((lab.data?.trainExamples ?? 8000) / config.train.batchSize) * config.train.epochs);
     const left = totalSteps - (p?.stepsDone ?? 0);
-    const wallSeconds = (left * config.train.batchSize) / sps;
-    const simMs = wallSeconds * this.rate * HOUR_MS;
+    return (left * config.train.batchSize) / sps;
+  }
+
+  /** Work left in trace steps: the remaining training time on the simulated clock. */
+  private remainingSteps(lab: Lab, config: { train: { batchSize: number; epochs: number } }): number {
+    const simMs = this.remainingWallSeconds(lab, config) * this.rate * HOUR_MS;
     return simMs / (this.replay?.stepMs ?? HOUR_MS);
   }
 
