@@ -50,6 +50,13 @@ test.beforeAll(async () => {
       else res.writeHead(404, cors).end();
       return;
     }
+    // The UK API needs no key; WattTime's login and data routes answer from the fixtures.
+    for (const [prefix, provider] of [['/uk', 'uk-carbon-intensity'], ['/wt', 'watttime']] as const) {
+      if (url.startsWith(`${prefix}/`)) {
+        const f = FIXTURE_ROUTES[provider]?.[url.slice(prefix.length)];
+        return f ? send(f) : send({ status: 404, body: { message: `no such route ${url}` } });
+      }
+    }
     if (url.startsWith('/em/')) {
       if (req.headers['auth-token'] !== FAKE_KEY) return send(ELECTRICITY_MAPS_FIXTURES.unauthorized);
       const f = FIXTURE_ROUTES['electricity-maps']?.[url.slice('/em'.length)];
@@ -155,4 +162,50 @@ test('an API key goes only to its provider and appears in no link, result, expor
   const carrying = requests.filter((q) => Object.values(q.headers).some((v) => v.includes(FAKE_KEY)) || q.url.includes(FAKE_KEY));
   expect(carrying.length).toBeGreaterThan(0);
   for (const q of carrying) expect(q.url.startsWith(`${base}/em/`)).toBe(true);
+});
+
+/** Opens the provider addresses and sets one of them. */
+async function setBaseUrl(page: Page, input: string, url: string): Promise<void> {
+  await page.getByText('Provider addresses').click();
+  await page.locator(`input[name=${input}]`).fill(url);
+  await page.locator(`input[name=${input}]`).press('Tab');
+}
+
+// Each provider played by the local server: the answer is used, in its own units and signal.
+const PROVIDERS = [
+  { name: 'UK Carbon Intensity (national, no key)', link: 'carbon=uk-carbon-intensity&region=national', base: 'ukBase', path: '/uk', provider: 'uk-carbon-intensity', intensity: 186, signal: 'average' },
+  { name: 'WattTime (login, marginal signal in lbs/MWh)', link: 'carbon=watttime&region=CAISO_NORTH', base: 'wtBase', path: '/wt', provider: 'watttime', intensity: null, signal: 'marginal' },
+] as const;
+
+for (const p of PROVIDERS) {
+  test(`the ${p.name} provider's answer is used for the run`, async ({ page }) => {
+    await openLab(page, `${SMALL_RUN}&${p.link}`);
+    if (p.provider === 'watttime') {
+      await page.locator('input[name=wtUser]').fill('student');
+      await page.locator('input[name=wtUser]').press('Tab');
+      await page.locator('input[name=wtPassword]').fill('not-a-real-password-77');
+      await page.locator('input[name=wtPassword]').press('Tab');
+    }
+    await setBaseUrl(page, p.base, `${base}${p.path}`);
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    expect(await waitForEnd(page)).toBe('finished');
+    await expect(page.getByTestId('carbon-notice')).toHaveCount(0);
+    const r = await result(page);
+    expect(r?.carbon?.provider).toBe(p.provider);
+    expect(r?.carbon?.signal).toBe(p.signal);
+    if (p.intensity !== null) expect(r?.carbon?.meanIntensity).toBeCloseTo(p.intensity, 6);
+    // lbs CO2/MWh converted to g/kWh: every value lands in a plausible grid range.
+    expect(r?.carbon?.meanIntensity).toBeGreaterThan(50);
+    expect(r?.carbon?.meanIntensity).toBeLessThan(1000);
+    expect(JSON.stringify(r)).not.toContain('not-a-real-password-77');
+  });
+}
+
+test('a failing UK Carbon Intensity API (503) falls back to the offline average with a message', async ({ page }) => {
+  await openLab(page, `${SMALL_RUN}&carbon=uk-carbon-intensity&region=national`);
+  await setBaseUrl(page, 'ukBase', `${base}/fail/server-503`);
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await expect(page.getByTestId('carbon-notice')).toContainText('offline annual average');
+  expect(await waitForEnd(page)).toBe('finished');
+  expect((await result(page))?.carbon?.provider).toBe('offline');
 });
