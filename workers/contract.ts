@@ -5,6 +5,68 @@
 import type { BackendId, ExperimentConfig } from '../src/core/config/schema';
 import type { RunSummary, TrainEvent } from '../src/core/train/types';
 import type { SavedRunInfo } from '../src/core/train/checkpoint';
+import type { CompressionSizes, WeightPrecision } from '../src/core/compress';
+import type { PruningEvent } from '../src/core/train/types';
+
+/** One-shot pruning of the trained model, with optional fine-tuning. */
+export interface OneShotOutcome {
+  readonly sparsity: PruningEvent;
+  readonly overall: number;
+  readonly accuracyBefore: number;
+  readonly accuracyAfter: number;
+  readonly fineTuneEpochs: number;
+}
+
+export interface DistillRequest {
+  readonly temperature: number;
+  readonly alpha: number;
+  readonly studentHidden: readonly number[];
+  readonly epochs: number;
+}
+
+/** A distilled student against its teacher (the trained model). */
+export interface DistillOutcome {
+  readonly studentAccuracy: number;
+  readonly teacherAccuracy: number;
+  readonly studentParams: number;
+  readonly teacherParams: number;
+  /** Median time of a batched predict of 1,000 test-shaped examples, in ms. */
+  readonly studentMsPer1000: number;
+  readonly teacherMsPer1000: number;
+  /** Seconds the distillation took. */
+  readonly seconds: number;
+}
+
+export interface ExportRequest {
+  readonly which: 'trained' | 'student';
+  readonly precision: WeightPrecision;
+  /** metadata.json: config, link, labels, metrics, energy and carbon. Never a credential. */
+  readonly metadata: Readonly<Record<string, unknown>>;
+  readonly runCsv: string;
+}
+
+/** The export zip (transferred) and what was measured on the file's own weights. */
+export interface CompressionOutcome {
+  readonly which: 'trained' | 'student';
+  readonly zip: ArrayBuffer;
+  readonly sizes: CompressionSizes & { readonly precision: WeightPrecision; readonly zipBytes: number };
+  readonly sparsity: PruningEvent;
+  readonly overallSparsity: number;
+  readonly accuracyBefore: number;
+  /** Accuracy of the weights as tfjs decodes them from the exported file. */
+  readonly accuracyAfter: number;
+  /** With uint8: accuracy with per-output-channel 8-bit weights (an analysis; tfjs files cannot hold it). */
+  readonly perChannelAccuracy: number | null;
+  readonly msPer1000: number;
+  readonly params: number;
+}
+
+/** An exported model loaded back, evaluated on the last run's test split when it fits. */
+export interface ImportedModel {
+  readonly params: number;
+  readonly layers: readonly string[];
+  readonly accuracy: number | null;
+}
 
 export interface BenchmarkResult {
   readonly backend: BackendId;
@@ -39,6 +101,16 @@ export interface LabWorkerApi {
   stop(): void;
   /** Times the lab's loop against plain model.fit on one backend. */
   benchmark(config: ExperimentConfig, backend: BackendId, steps: number, rounds: number): Promise<BenchmarkResult>;
+  /** The run's energy passed its budget: from the next step, prune every kernel to `sparsity` and hold it. */
+  raisePruningTarget(sparsity: number): void;
+  /** Prunes the trained model to `sparsity` at once, then fine-tunes `fineTuneEpochs` with the masks held. */
+  pruneOneShot(sparsity: number, fineTuneEpochs: number): Promise<OneShotOutcome>;
+  /** Trains a student MLP from the trained model (Hinton et al. 2015) and compares the two. */
+  distill(request: DistillRequest): Promise<DistillOutcome>;
+  /** Builds the export zip of the trained model or the student; the zip's buffer is transferred. */
+  exportModel(request: ExportRequest): Promise<CompressionOutcome>;
+  /** Loads an exported zip (transferred); rejects with a message naming what is wrong with the file. */
+  importModel(zip: ArrayBuffer): Promise<ImportedModel>;
   /** Destroys the GPU device, as a driver reset would; used by tests of the lost-device path. */
   loseGpuDeviceForTest(): void;
 }

@@ -5,16 +5,20 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendId, ExperimentConfig } from '../src/core/config/schema';
 import type { RunSummary, TrainEvent } from '../src/core/train/types';
 import { forgetGpuDevice, gpuDevice, startBackend } from './backends';
-import type { BenchmarkResult, LabWorkerApi } from './contract';
+import type { BenchmarkResult, CompressionOutcome, DistillRequest, ExportRequest, LabWorkerApi } from './contract';
 import { loadData } from './data';
 import { benchmarkBackend } from './bench';
 import { DeviceLostError, Trainer, summariseData } from './trainer';
 import { clearCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint-store';
 import { savedRunInfo, type RunCheckpoint, type SavedRunInfo } from '../src/core/train/checkpoint';
+import { distillStudent, exportForDownload, importZip, oneShot, RunPruning, type CompressionState } from './compress-lab';
 
 const base = new URL(import.meta.env.BASE_URL, self.location.origin).href;
 let trainer: Trainer | null = null;
 let lastModel: tf.LayersModel | null = null;
+/** The last run's config, data, model and distilled student, for the compression calls. */
+const compression: CompressionState = { config: null, data: null, model: null, student: null };
+let pruning: RunPruning | null = null;
 
 /** Starts watching a GPU device: when it is lost, the current run stops with a message. */
 function watchDevice(device: GPUDevice): void {
@@ -41,6 +45,8 @@ async function runTraining(config: ExperimentConfig, onEvent: (event: TrainEvent
   // One trained model is kept for evaluation and export; a new run replaces it.
   lastModel?.dispose();
   lastModel = null;
+  compression.student?.dispose();
+  Object.assign(compression, { config: null, data: null, model: null, student: null });
   const mine = new Trainer();
   trainer = mine;
   let device: GPUDevice | null = null;
@@ -59,7 +65,14 @@ async function runTraining(config: ExperimentConfig, onEvent: (event: TrainEvent
     if (!resume) await clearCheckpoint().catch(() => undefined);
     if (resume?.paused) mine.pause();
     let storageWarned = false;
+    const summarised = summariseData(data);
+    pruning?.dispose();
+    const runPruning = new RunPruning(config, Math.floor(summarised.trainExamples / Math.min(config.train.batchSize, summarised.trainExamples)), emit);
+    pruning = runPruning;
+    compression.config = config;
+    compression.data = data;
     const summary = await mine.run(config, data, report, emit, {
+      afterStep: runPruning.afterStep,
       resume: resume ?? undefined,
       onCheckpoint: async (checkpoint) => {
         try {
@@ -83,7 +96,12 @@ async function runTraining(config: ExperimentConfig, onEvent: (event: TrainEvent
     throw error instanceof Error ? new Error(error.message) : new Error(String(error));
   } finally {
     lastModel = mine.model;
-    if (trainer === mine) trainer = null;
+    compression.model = lastModel;
+    if (trainer === mine) {
+      trainer = null;
+      pruning?.dispose();
+      pruning = null;
+    }
     await delivered;
   }
 }
@@ -115,6 +133,14 @@ const api = {
     const data = await loadData(config, base);
     return benchmarkBackend(config, data, report, steps, rounds);
   },
+  raisePruningTarget: (sparsity: number) => pruning?.raiseTarget(sparsity),
+  pruneOneShot: (sparsity: number, fineTuneEpochs: number) => oneShot(compression, sparsity, fineTuneEpochs),
+  distill: (request: DistillRequest) => distillStudent(compression, request),
+  async exportModel(request: ExportRequest): Promise<CompressionOutcome> {
+    const outcome = await exportForDownload(compression, request);
+    return Comlink.transfer(outcome, [outcome.zip]);
+  },
+  importModel: (zip: ArrayBuffer) => importZip(compression, new Uint8Array(zip)),
   loseGpuDeviceForTest: () => {
     gpuDevice?.destroy();
   },

@@ -10,6 +10,7 @@ import { buildResult, type LabResult, type ScheduleSection } from '../core/resul
 import type { BackendReport, DataSummary, EpochRecord, ProgressUpdate, RunPhase, RunSummary, TrainEvent } from '../core/train/types';
 import { WorkerBridge } from './bridge';
 import { Footprint } from './footprint.svelte';
+import { Compression } from './compression.svelte';
 
 export class Lab {
   config = $state<ExperimentConfig>(defaultConfig());
@@ -37,6 +38,18 @@ export class Lab {
   readonly footprint = new Footprint();
 
   private readonly bridge = new WorkerBridge();
+
+  /** Pruning, distillation, the energy budget's rule, the export and its report. */
+  readonly compression = new Compression({
+    api: () => this.bridge.api,
+    stopRun: () => this.stop(),
+    device: () => {
+      const chosen = this.footprint.chosen;
+      const backend = this.backend?.backend;
+      return chosen && backend ? { profile: chosen.profile, pue: this.runConfig?.energy.pue ?? 1, backend } : null;
+    },
+    numClasses: () => this.data?.numClasses ?? 10,
+  });
   private abort: AbortController | null = null;
 
   /** Loads a config from a link's hash; every bad field is listed in `linkIssues`. */
@@ -57,7 +70,7 @@ export class Lab {
   result(pageUrl: string, schedule: ScheduleSection | null = this.scheduleSection()): LabResult | null {
     // A timestamp for the file, not reactive state.
     // eslint-disable-next-line svelte/prefer-svelte-reactivity
-    return this.summary && this.runConfig ? buildResult(this.runConfig, this.summary, pageUrl, new Date(), this.footprint.report, schedule) : null;
+    return this.summary && this.runConfig ? buildResult(this.runConfig, this.summary, pageUrl, new Date(), this.footprint.report, schedule, this.compression.section()) : null;
   }
 
   /**
@@ -86,6 +99,10 @@ export class Lab {
       const summary = saved ? await this.bridge.resumeSaved(onEvent, this.abort.signal) : await this.bridge.train(config, onEvent, this.abort.signal);
       await this.footprint.endRun();
       this.summary = summary;
+      this.abort = null;
+      this.phase = 'evaluating';
+      this.message = 'Compressing and evaluating the model…';
+      await this.compression.afterRun(config, () => this.result(pageBase));
       this.phase = summary.outcome;
       const acc = summary.metrics.testAccuracy;
       this.message =
@@ -166,6 +183,7 @@ export class Lab {
   }
 
   private clearRun(): void {
+    this.compression.clear();
     this.error = null;
     this.summary = null;
     this.progress = null;
@@ -193,6 +211,13 @@ export class Lab {
         this.losses.push(...e.progress.losses);
         this.lossVersion++;
         this.footprint.onProgress(e.progress);
+        if (this.runConfig && this.footprint.live) this.compression.checkBudget(this.runConfig, this.footprint.live.wh, e.progress.stepsDone);
+        break;
+      case 'pruning':
+        this.compression.onPruning(e.update);
+        break;
+      case 'log':
+        this.compression.log(e.entry);
         break;
       case 'epoch':
         this.epochs = [...this.epochs, e.record];
