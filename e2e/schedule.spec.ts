@@ -34,6 +34,9 @@ test('a simulated replay pauses training in dirty hours, resumes it in clean one
   expect(r?.schedule?.simulated).toBe(true);
   expect(r?.schedule?.pausedSeconds).toBeGreaterThanOrEqual(3600);
   expect(r?.schedule?.savingVsRunNow).toBeGreaterThan(0);
+  // The energy panel prices the same run on the same trace and simulated clock.
+  expect(r?.carbon?.provider).toBe('replay');
+  expect(r?.carbon?.region).toBe('us-ciso-2022');
 });
 
 test('a start outside the trace gets a clear message and nothing runs', async ({ page }) => {

@@ -88,6 +88,8 @@ export class Footprint {
   private intensityDone: Promise<void> = Promise.resolve();
   private refreshTimer: ReturnType<typeof setInterval> | null = null;
   private runStart: number | null = null;
+  /** Trace time a simulated schedule starts at; the replay source starts there too. */
+  private replayStartMs: number | undefined = undefined;
 
   constructor() {
     this.browserDefault = regionFromLocale(this.facts.timeZone, this.facts.locale);
@@ -131,6 +133,10 @@ export class Footprint {
 
   /** A new run starts: forget the last one and ask the intensity source. */
   startRun(config: ExperimentConfig, pageBase: string): void {
+    // A simulated schedule prices energy on its own trace and clock, so both panels agree.
+    const sim = config.schedule.mode === 'simulated';
+    this.replayStartMs = sim ? Date.parse(`${config.schedule.start}Z`) : undefined;
+    if (sim) config = { ...config, carbon: { source: 'replay', region: config.schedule.trace, replaySpeed: config.schedule.rate * 3600 } };
     this.stopRefresh();
     this.tracker = null;
     this.energySettings = config.energy;
@@ -250,6 +256,7 @@ export class Footprint {
     const baseUrls = Object.fromEntries(Object.entries(this.baseUrls).map(([k, u]) => [k, isUsableBaseUrl(u) ? u : ''])) as unknown as ProviderBaseUrls;
     const built = providersFor(choice, this.browserDefault, {
       fetch: browserFetch, now: () => Date.now(), baseUrls, credentials: this.credentials, trace, replaySpeed: config.carbon.replaySpeed,
+      ...(this.replayStartMs === undefined ? {} : { replayStartMs: this.replayStartMs }),
     });
     const key = `${JSON.stringify(choice)}|${JSON.stringify(baseUrls)}|${config.carbon.replaySpeed}`;
     let primary: CarbonProvider = built.primary;

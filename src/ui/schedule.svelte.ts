@@ -110,6 +110,8 @@ export class ScheduleSession {
       this.replay = replay;
       this.active = true;
       this.status = 'Measuring this device’s training speed for the estimate…';
+      // The simulated clock starts with the run (the energy panel's replay starts then too).
+      this.stepStart = performance.now();
       run = lab.start();
       // Throughput is measured on the first readback (a fraction of a second) unless an earlier
       // run on this page measured it; the estimate sets the deadline, so a guess would move it.
@@ -311,13 +313,13 @@ export class ScheduleSession {
     run.finishStep(this.decision, kWh, work);
     this.steps = [...run.steps];
     this.comparison = run.compare();
-    this.stepStart = performance.now();
+    // Exact step lengths, so the simulated clock does not drift behind the wall clock.
+    this.stepStart += this.wallStepMs();
     this.trainedAtStepStart = lab.progress?.trainingSeconds ?? 0;
   }
 
   private drive(lab: Lab): void {
     const wallStepMs = this.wallStepMs();
-    this.stepStart = performance.now();
     this.trainedAtStepStart = 0;
     this.decision = this.decideNow(lab);
     this.timer = setInterval(() => {

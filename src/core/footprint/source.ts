@@ -74,6 +74,8 @@ export interface ProviderContext {
   /** The parsed trace for a replay choice; null if it could not be loaded. */
   readonly trace: Trace | null;
   readonly replaySpeed: number;
+  /** Trace time the replay starts at (default: the trace's first point). */
+  readonly replayStartMs?: number;
   readonly timeoutMs?: number;
 }
 
@@ -112,7 +114,7 @@ export function providersFor(
         };
       case 'replay':
         if (ctx.trace === null) throw new CarbonProviderError('replay', 'Recorded trace', 'no-data', { detail: `The trace "${choice.traceName}" could not be loaded` });
-        return { primary: createReplayProvider({ trace: ctx.trace, now: ctx.now, speed: ctx.replaySpeed }), fallback };
+        return { primary: createReplayProvider({ trace: ctx.trace, now: ctx.now, speed: ctx.replaySpeed, ...(ctx.replayStartMs === undefined ? {} : { traceStartMs: ctx.replayStartMs }) }), fallback };
     }
   } catch (e) {
     const error = e instanceof CarbonProviderError ? e : new CarbonProviderError(choice.provider, choice.provider, 'internal');
