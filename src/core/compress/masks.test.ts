@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyMask, keepCount, kthLargestMagnitude, layerMasks, magnitudeMask, sparsityReport } from './masks';
+import { mulberry32 as rng } from '../data/prng';
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomWeights(n: number, seed: number): Float32Array {
   const r = rng(seed);

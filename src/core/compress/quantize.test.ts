@@ -11,17 +11,8 @@ import {
   quantizePerTensor,
   toFloat16,
 } from './quantize';
+import { mulberry32 as rng } from '../data/prng';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function uniform(n: number, lo: number, hi: number, seed: number): Float32Array {
   const r = rng(seed);

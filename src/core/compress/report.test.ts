@@ -3,17 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { applyMask, layerMasks } from './masks';
 import { writeLayersModel, type NamedWeight } from './manifest';
 import { compressionSizes } from './report';
+import { mulberry32 as rng } from '../data/prng';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** An MLP shaped like the MNIST one (784-300-100-10), Gaussian-ish random weights. */
 function mnistShapedWeights(): NamedWeight[] {

@@ -3,6 +3,7 @@ import type { Trace } from '../trace/types';
 import { gramsPerKWh } from '../units';
 import type { Forecaster } from './forecaster';
 import type { DecisionContext } from './policy';
+import { mulberry32 } from '../data/prng';
 
 export const HOUR = 3_600_000;
 
@@ -34,16 +35,7 @@ export function contextOf(over: Omit<Partial<DecisionContext>, 'current'> & { cu
 }
 
 /** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so failures reproduce. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const random = (seed: number): (() => number) => mulberry32(seed);
 
 /** A grid-like series: a daily cycle, a slow drift and noise, all positive. */
 export function gridLike(days: number, seed: number): number[] {
