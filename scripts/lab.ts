@@ -1,10 +1,11 @@
 /**
  * The headless runner: reproduces a shared experiment from a terminal.
  *
- *   npm run lab -- run <link | hash | config.json> [--out result.json] [--build] [--timeout-min N]
+ *   npm run lab -- run <link | hash | config.json> [--out result.json] [--export model.zip] [--build] [--timeout-min N]
  *
  * Serves the built app, drives Chromium headless through Playwright, runs the experiment to the
- * end and writes the result file (schemaVersion 1, see the README). A bad link or config exits 2
+ * end and writes the result file (schemaVersion 1, see the README); `--export` also writes the model
+ * export zip (and fills the result's `compression`). A bad link or config exits 2
  * with the same named-field messages the app shows; a failed run exits 1.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,11 +14,12 @@ import type { ParsedConfig } from '../src/core/config/schema.ts';
 import { validateResult, type LabResult } from '../src/core/result.ts';
 import { ensureBuilt, openLab } from './harness.ts';
 
-const USAGE = 'usage: npm run lab -- run <link | #hash | config.json> [--out result.json] [--build] [--timeout-min N]';
+const USAGE = 'usage: npm run lab -- run <link | #hash | config.json> [--out result.json] [--export model.zip] [--build] [--timeout-min N]';
 
 interface Args {
   input: string;
   out: string | null;
+  exportZip: string | null;
   build: boolean;
   timeoutMin: number;
 }
@@ -25,15 +27,17 @@ interface Args {
 function parseArgs(argv: string[]): Args {
   const [command, input, ...rest] = argv;
   if (command !== 'run' || !input) throw new Error(USAGE);
-  const args: Args = { input, out: null, build: false, timeoutMin: 60 };
+  const args: Args = { input, out: null, exportZip: null, build: false, timeoutMin: 60 };
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i];
     if (flag === '--out') args.out = rest[++i] ?? null;
+    else if (flag === '--export') args.exportZip = rest[++i] ?? null;
     else if (flag === '--build') args.build = true;
     else if (flag === '--timeout-min') args.timeoutMin = Number(rest[++i]);
     else throw new Error(`unknown option ${flag}\n${USAGE}`);
   }
   if (args.out === null && rest.includes('--out')) throw new Error(`--out needs a file name\n${USAGE}`);
+  if (args.exportZip === null && rest.includes('--export')) throw new Error(`--export needs a file name\n${USAGE}`);
   if (!(args.timeoutMin > 0)) throw new Error(`--timeout-min needs a positive number\n${USAGE}`);
   return args;
 }
@@ -73,11 +77,13 @@ async function main(): Promise<number> {
   }, 10_000);
   try {
     const outcome = await Promise.race([
-      page.evaluate(async () => {
-        const lab = (window as unknown as { labAutomation: { start(): Promise<unknown>; result(): unknown } }).labAutomation;
+      page.evaluate(async (wantExport) => {
+        const lab = (window as unknown as { labAutomation: { start(): Promise<unknown>; result(): unknown; exportZip(): Promise<string | null> } }).labAutomation;
         await lab.start();
-        return { result: lab.result(), error: document.querySelector('[data-testid=run-error]')?.textContent ?? null };
-      }),
+        const error = document.querySelector('[data-testid=run-error]')?.textContent ?? null;
+        const zip = wantExport && !error ? await lab.exportZip() : null;
+        return { result: lab.result(), error, zip };
+      }, args.exportZip !== null),
       new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the run took longer than ${args.timeoutMin} minutes`)), args.timeoutMin * 60_000)),
     ]);
     if (!outcome.result) {
@@ -104,6 +110,22 @@ async function main(): Promise<number> {
           `carbon ${c.gCO2e.toPrecision(3)} gCO2e at ${c.meanIntensity.toPrecision(3)} g/kWh (${c.regionName}, ${c.provider})`,
       );
       if (c.fallbackNotice) console.error(c.fallbackNotice);
+    }
+    if (result.compression) {
+      const c = result.compression;
+      const pct = (x: number | null) => (x === null ? '?' : `${(x * 100).toFixed(2)}%`);
+      console.log(
+        `compression ${c.precision}, sparsity ${pct(c.sparsity)}: ${c.denseFloat32Bytes} B dense float32 -> ${c.exportBytes} B exported, ${c.gzipBytes} B gzipped; ` +
+          `accuracy ${pct(c.accuracyBefore)} -> ${pct(c.accuracyAfter)} (the file's own weights)`,
+      );
+    }
+    if (args.exportZip) {
+      if (!outcome.zip) {
+        console.error('The export failed: no model to export.');
+        return 1;
+      }
+      writeFileSync(args.exportZip, Buffer.from(outcome.zip, 'base64'));
+      console.log(`wrote ${args.exportZip}`);
     }
     if (args.out) {
       writeFileSync(args.out, `${JSON.stringify(result, null, 2)}\n`);
