@@ -1,0 +1,63 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { parseLink } from '../src/core/config/link';
+import { splitDataset } from '../src/core/data/dataset';
+import { syntheticDataset } from '../src/core/data/synthetic';
+import type { BackendReport, PruningEvent, TrainEvent } from '../src/core/train/types';
+import { kernelSparsity } from './compress';
+import { exportForDownload, importZip, RunPruning, type CompressionState } from './compress-lab';
+import { Trainer } from './trainer';
+
+const backend: BackendReport = { choice: 'cpu', backend: 'cpu', explanation: 'test', skipped: [], adapter: null, timestampQuery: false };
+
+async function trainWith(link: string, onRun?: (pruning: RunPruning) => void) {
+  await tf.setBackend('cpu');
+  const { config, issues } = parseLink(link);
+  expect(issues).toEqual([]);
+  const data = splitDataset(syntheticDataset('blobs', 600, 0.3, 3), 0.2, 3);
+  const events: TrainEvent[] = [];
+  const emit = (e: TrainEvent) => events.push(e);
+  const pruning = new RunPruning(config, Math.floor(480 / config.train.batchSize), emit);
+  onRun?.(pruning);
+  const trainer = new Trainer();
+  await trainer.run(config, data, backend, emit, { afterStep: pruning.afterStep });
+  pruning.dispose();
+  const model = trainer.model as tf.LayersModel;
+  const updates = events.filter((e): e is { type: 'pruning'; update: PruningEvent } => e.type === 'pruning').map((e) => e.update);
+  return { config, data, model, updates };
+}
+
+describe('RunPruning in the lab trainer', () => {
+  it('prunes on the config schedule and reaches the final sparsity by the end', async () => {
+    const { model, updates } = await trainWith('#dataset=blobs&samples=600&hidden=16&batch=32&epochs=2&seed=3&prune=on&sparsity=0.75&pruneTo=1&pruneEvery=5');
+    expect(updates.length).toBeGreaterThan(1);
+    expect(updates.at(-1)?.target).toBe(0.75);
+    const report = await kernelSparsity(model);
+    for (const layer of report.layers) expect(layer.sparsity).toBeCloseTo(0.75, 1);
+    model.dispose();
+  });
+
+  it('jumps to the raised target when the budget is passed and holds it', async () => {
+    const { model, updates } = await trainWith('#dataset=blobs&samples=600&hidden=16&batch=32&epochs=2&seed=3', (p) => p.raiseTarget(0.9));
+    expect(updates).toHaveLength(1);
+    expect(updates[0]?.target).toBe(0.9);
+    expect((await kernelSparsity(model)).overall).toBeCloseTo(0.9, 1);
+    model.dispose();
+  });
+});
+
+describe('export and import', () => {
+  it('measures the file it exports, and a damaged file gets a clear error', async () => {
+    const { config, data, model } = await trainWith('#dataset=blobs&samples=600&hidden=16&batch=32&epochs=1&seed=3&prune=on&sparsity=0.5&pruneTo=0');
+    const state: CompressionState = { config, data, model, student: null };
+    const outcome = await exportForDownload(state, { which: 'trained', precision: 'uint8', metadata: { a: 1 }, runCsv: 'x\n' });
+    expect(outcome.sizes.precision).toBe('uint8');
+    expect(outcome.overallSparsity).toBeGreaterThan(0.45);
+    expect(Math.abs(outcome.accuracyAfter - outcome.accuracyBefore)).toBeLessThan(0.05);
+    const zip = new Uint8Array(outcome.zip);
+    expect((await importZip(state, zip)).accuracy).toBeCloseTo(outcome.accuracyAfter, 10);
+    await expect(importZip(state, zip.subarray(0, zip.length - 30))).rejects.toThrow(/cannot be loaded as an exported model: .*zip/i);
+    await expect(exportForDownload({ ...state, student: null }, { which: 'student', precision: 'uint8', metadata: {}, runCsv: '' })).rejects.toThrow('no distilled student');
+    model.dispose();
+  });
+});
