@@ -39,6 +39,9 @@ function summariseAdapter(adapter: GPUAdapter): AdapterSummary {
 }
 
 async function startWebGPU(): Promise<void> {
+  // Coming back from another backend (the deployment benchmark switches): keep the running device,
+  // and with it every tensor on it. A new device would replace the backend and drop the trained model.
+  if (gpuDevice && tf.findBackend('webgpu') && (await tf.setBackend('webgpu'))) return;
   if (typeof navigator === 'undefined' || !('gpu' in navigator) || !navigator.gpu) {
     throw new Error('this browser has no WebGPU (navigator.gpu is missing; it needs a secure context such as https or localhost)');
   }

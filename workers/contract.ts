@@ -7,6 +7,7 @@ import type { RunSummary, TrainEvent } from '../src/core/train/types';
 import type { SavedRunInfo } from '../src/core/train/checkpoint';
 import type { CompressionSizes, WeightPrecision } from '../src/core/compress';
 import type { PruningEvent } from '../src/core/train/types';
+import type { DeploymentMeasurement, DeploymentRequest } from '../src/core/deploy';
 
 /** One-shot pruning of the trained model, with optional fine-tuning. */
 export interface OneShotOutcome {
@@ -111,6 +112,11 @@ export interface LabWorkerApi {
   exportModel(request: ExportRequest): Promise<CompressionOutcome>;
   /** Loads an exported zip (transferred); rejects with a message naming what is wrong with the file. */
   importModel(zip: ArrayBuffer): Promise<ImportedModel>;
+  /**
+   * Times inference of the trained model on every backend that starts here x precision x batch
+   * size (issue 7), then returns to the training backend. Rejects during a run or before one.
+   */
+  benchmarkDeployment(request: DeploymentRequest): Promise<DeploymentMeasurement>;
   /** Destroys the GPU device, as a driver reset would; used by tests of the lost-device path. */
   loseGpuDeviceForTest(): void;
 }

@@ -11,6 +11,8 @@ import { benchmarkBackend } from './bench';
 import { DeviceLostError, Trainer, summariseData } from './trainer';
 import { clearCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint-store';
 import { savedRunInfo, type RunCheckpoint, type SavedRunInfo } from '../src/core/train/checkpoint';
+import { benchmarkDeployment } from './deploy';
+import type { DeploymentRequest } from '../src/core/deploy';
 import { distillStudent, exportForDownload, importZip, oneShot, RunPruning, type CompressionState } from './compress-lab';
 
 const base = new URL(import.meta.env.BASE_URL, self.location.origin).href;
@@ -141,6 +143,11 @@ const api = {
     return Comlink.transfer(outcome, [outcome.zip]);
   },
   importModel: (zip: ArrayBuffer) => importZip(compression, new Uint8Array(zip)),
+  benchmarkDeployment(request: DeploymentRequest) {
+    if (trainer) return Promise.reject(new Error('A run is in progress: benchmark the model when it has finished.'));
+    if (!lastModel) return Promise.reject(new Error('There is no trained model yet: train one first.'));
+    return benchmarkDeployment(lastModel, compression.data?.test ?? null, request);
+  },
   loseGpuDeviceForTest: () => {
     gpuDevice?.destroy();
   },

@@ -13,6 +13,20 @@ export const DEPLOY_PRECISIONS: readonly DeployPrecision[] = ['float32', 'float1
 /** Batch sizes the benchmark times unless told otherwise. */
 export const DEFAULT_BATCH_SIZES: readonly number[] = [1, 8, 32, 128];
 
+/** What the deployment benchmark should time; each field has a default that keeps it short. */
+export interface DeploymentRequest {
+  /** Backends to try (default all four, best first); those that do not start are listed as skipped. */
+  readonly backends?: readonly BackendId[];
+  readonly precisions?: readonly DeployPrecision[];
+  readonly batchSizes?: readonly number[];
+  /** Length of the timed loop per cell after its warm-up, ms (default 150; at least 5 batches are timed). */
+  readonly cellMs?: number;
+  /** Kernel sparsity of the `pruned` variant: one-shot magnitude pruning, no fine-tuning (default 0.5). */
+  readonly prunedSparsity?: number;
+  /** Cells not started after this many seconds are skipped and listed (default 90). */
+  readonly maxSeconds?: number;
+}
+
 /** What one benchmark cell measured: one backend, one precision, one batch size. */
 export interface CellTiming {
   readonly backend: BackendId;
