@@ -82,6 +82,54 @@ export const CompressionSectionSchema = v.object({
 
 export type CompressionSection = v.InferOutput<typeof CompressionSectionSchema>;
 
+const BACKEND_IDS = BACKEND_CHOICES.filter((b) => b !== 'auto');
+const DEPLOY_PRECISION = v.picklist(['float32', 'float16', 'uint8', 'pruned']);
+const positive = v.pipe(v.number(), v.finite(), v.minValue(0));
+
+/**
+ * The deployment benchmark (issue 7): inference latency, throughput and energy per 1,000
+ * inferences of the trained model per backend x precision x batch size on this device, and the
+ * configuration with the least energy that meets the latency target (method in
+ * src/core/deploy/README.md). `recommended` is null only when nothing could be timed; when no
+ * configuration meets the target it is the fastest one and `meetsTarget` is false.
+ */
+export const DeploymentSectionSchema = v.object({
+  latencyTargetMs: positive,
+  recommended: v.nullable(v.object({ backend: v.picklist(BACKEND_IDS), precision: DEPLOY_PRECISION, batchSize: v.pipe(v.number(), v.integer(), v.minValue(1)) })),
+  meetsTarget: v.boolean(),
+  reason: v.string(),
+  deviceProfile: v.string(),
+  pue: v.pipe(v.number(), v.minValue(1)),
+  table: v.array(v.object({
+    backend: v.picklist(BACKEND_IDS),
+    precision: DEPLOY_PRECISION,
+    batchSize: v.pipe(v.number(), v.integer(), v.minValue(1)),
+    p50Ms: positive,
+    p95Ms: positive,
+    throughputPerSecond: positive,
+    whPer1000: positive,
+    whPer1000Low: positive,
+    whPer1000High: positive,
+    samples: v.pipe(v.number(), v.integer(), v.minValue(1)),
+    gzipBytes: bytes,
+    accuracy: v.nullable(fraction),
+  })),
+  skipped: v.array(v.object({ backend: v.picklist(BACKEND_IDS), precision: v.nullable(DEPLOY_PRECISION), batchSize: v.nullable(v.number()), reason: v.string() })),
+  /** The micro-batch for `requestsPerSecond` on the recommended backend and precision; null batch when none fits. */
+  microBatch: v.nullable(v.object({ requestsPerSecond: positive, batchSize: v.nullable(v.number()), reason: v.string() })),
+  /** Edge against cloud data transfer, @tgwf/co2 Sustainable Web Design v4. */
+  transfer: v.nullable(v.object({
+    modelBytes: bytes,
+    requestBytes: bytes,
+    breakEvenRequestsPerDevice: v.nullable(positive),
+    edgeGramsPerDevice: positive,
+    cloudGramsPerRequest: positive,
+  })),
+  benchmarkSeconds: positive,
+});
+
+export type DeploymentSection = v.InferOutput<typeof DeploymentSectionSchema>;
+
 /** The schema a result file must match; tests and importers validate against it. */
 export const ResultSchema = v.object({
   schemaVersion: v.literal(RESULT_SCHEMA_VERSION),
@@ -112,6 +160,7 @@ export const ResultSchema = v.object({
   carbon: v.optional(v.nullable(CarbonSchema)),
   schedule: v.optional(v.nullable(ScheduleSectionSchema)),
   compression: v.optional(v.nullable(CompressionSectionSchema)),
+  deployment: v.optional(v.nullable(DeploymentSectionSchema)),
 });
 
 export type LabResult = v.InferOutput<typeof ResultSchema>;
@@ -131,6 +180,7 @@ export function buildResult(
   footprint: RunFootprint | null = null,
   schedule: ScheduleSection | null = null,
   compression: CompressionSection | null = null,
+  deployment: DeploymentSection | null = null,
 ): LabResult {
   const adapter = summary.backend.adapter;
   const m = summary.metrics;
@@ -160,6 +210,7 @@ export function buildResult(
     carbon: footprint ? { ...footprint.carbon, intensitySeries: footprint.carbon.intensitySeries.map((p) => ({ ...p })) } : null,
     schedule: schedule ? { ...schedule } : null,
     compression: compression ? structuredClone(compression) : null,
+    deployment: deployment ? structuredClone(deployment) : null,
   };
 }
 

@@ -189,3 +189,27 @@ describe('edge against cloud (SWD v4)', () => {
     expect(curve.cloud[2]).toBeGreaterThan(curve.edge[2]!);
   });
 });
+
+describe('the result section', () => {
+  it('matches the result schema, with the recommendation, micro-batch and transfer', async () => {
+    const { safeParse } = await import('valibot');
+    const { DeploymentSectionSchema } = await import('../result');
+    const { analyseDeployment, deploymentSection } = await import('./analysis');
+    const cell = (backend: BackendId, batchSize: number, ms: number) => ({ backend, precision: 'float32' as const, batchSize, latenciesMs: Array(10).fill(ms) as number[], wallMs: 10 * ms, busyMs: 10 * ms });
+    const m = {
+      cells: [cell('wasm', 1, 1), cell('wasm', 32, 4), cell('cpu', 1, 3)],
+      variants: [{ precision: 'float32' as const, gzipBytes: 40_000, exportBytes: 50_000, accuracy: 0.9 }],
+      skipped: [{ backend: 'webgpu' as const, precision: null, batchSize: null, reason: 'no adapter' }],
+      trainingBackend: 'wasm' as const, inputShape: [28, 28, 1], outputSize: 10, prunedSparsity: 0.5, seconds: 3,
+    };
+    const settings = { latencyTargetMs: 5, requestsPerSecond: 1000, devices: 100, requestsPerDevice: 10 };
+    const a = analyseDeployment(m, DEVICE, 1, settings);
+    expect(a.recommendation.row).toMatchObject({ backend: 'wasm', batchSize: 32 });
+    const section = deploymentSection(m, a, settings, 'test device', 1);
+    expect(safeParse(DeploymentSectionSchema, section).issues).toBeUndefined();
+    expect(section.transfer?.requestBytes).toBe(4 * (784 + 10));
+    expect(section.transfer?.breakEvenRequestsPerDevice).toBeCloseTo(40_000 / 3_176, 10);
+    // 1,000 requests/s: a batch of 32 takes 32 ms to fill, past the 5 ms target; single requests keep up.
+    expect(section.microBatch?.batchSize).toBe(1);
+  });
+});

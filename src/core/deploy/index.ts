@@ -4,3 +4,4 @@ export * from './table';
 export * from './recommend';
 export * from './batching';
 export * from './transfer';
+export * from './analysis';
