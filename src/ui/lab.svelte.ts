@@ -11,6 +11,7 @@ import type { BackendReport, DataSummary, EpochRecord, ProgressUpdate, RunPhase,
 import { WorkerBridge } from './bridge';
 import { Footprint } from './footprint.svelte';
 import { Compression } from './compression.svelte';
+import { Deployment } from './deployment.svelte';
 
 export class Lab {
   config = $state<ExperimentConfig>(defaultConfig());
@@ -50,6 +51,14 @@ export class Lab {
     },
     numClasses: () => this.data?.numClasses ?? 10,
   });
+  /** The deployment benchmark of the trained model and its recommendation (issue 7). */
+  readonly deployment = new Deployment({
+    api: () => this.bridge.api,
+    device: () => {
+      const p = this.footprint.chosen?.profile;
+      return p ? { profile: p, pue: this.runConfig?.energy.pue ?? 1, label: `${p.gpu.label}; ${p.cpu.label}; ${p.ram.label}, ${p.memoryGB} GB` } : null;
+    },
+  });
   private abort: AbortController | null = null;
 
   /** Loads a config from a link's hash; every bad field is listed in `linkIssues`. */
@@ -70,7 +79,7 @@ export class Lab {
   result(pageUrl: string, schedule: ScheduleSection | null = this.scheduleSection()): LabResult | null {
     // A timestamp for the file, not reactive state.
     // eslint-disable-next-line svelte/prefer-svelte-reactivity
-    return this.summary && this.runConfig ? buildResult(this.runConfig, this.summary, pageUrl, new Date(), this.footprint.report, schedule, this.compression.section()) : null;
+    return this.summary && this.runConfig ? buildResult(this.runConfig, this.summary, pageUrl, new Date(), this.footprint.report, schedule, this.compression.section(), this.deployment.section()) : null;
   }
 
   /**
@@ -184,6 +193,7 @@ export class Lab {
 
   private clearRun(): void {
     this.compression.clear();
+    this.deployment.clear();
     this.error = null;
     this.summary = null;
     this.progress = null;
