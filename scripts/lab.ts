@@ -1,7 +1,7 @@
 /**
  * The headless runner: reproduces a shared experiment from a terminal.
  *
- *   npm run lab -- run <link | hash | config.json> [--out result.json] [--export model.zip] [--build] [--timeout-min N]
+ *   npm run lab -- run <link | hash | config.json> [--out result.json] [--export model.zip] [--deploy [--latency-ms N]] [--build] [--timeout-min N]
  *
  * Serves the built app, drives Chromium headless through Playwright, runs the experiment to the
  * end and writes the result file (schemaVersion 1, see the README); `--export` also writes the model
@@ -14,7 +14,7 @@ import type { ParsedConfig } from '../src/core/config/schema.ts';
 import { validateResult, type LabResult } from '../src/core/result.ts';
 import { ensureBuilt, openLab } from './harness.ts';
 
-const USAGE = 'usage: npm run lab -- run <link | #hash | config.json> [--out result.json] [--export model.zip] [--build] [--timeout-min N]';
+const USAGE = 'usage: npm run lab -- run <link | #hash | config.json> [--out result.json] [--export model.zip] [--deploy [--latency-ms N]] [--build] [--timeout-min N]';
 
 interface Args {
   input: string;
@@ -22,22 +22,28 @@ interface Args {
   exportZip: string | null;
   build: boolean;
   timeoutMin: number;
+  /** Run the deployment benchmark after training (issue 7); off by default to keep runs fast. */
+  deploy: boolean;
+  latencyMs: number;
 }
 
 function parseArgs(argv: string[]): Args {
   const [command, input, ...rest] = argv;
   if (command !== 'run' || !input) throw new Error(USAGE);
-  const args: Args = { input, out: null, exportZip: null, build: false, timeoutMin: 60 };
+  const args: Args = { input, out: null, exportZip: null, build: false, timeoutMin: 60, deploy: false, latencyMs: 20 };
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i];
     if (flag === '--out') args.out = rest[++i] ?? null;
     else if (flag === '--export') args.exportZip = rest[++i] ?? null;
     else if (flag === '--build') args.build = true;
+    else if (flag === '--deploy') args.deploy = true;
+    else if (flag === '--latency-ms') args.latencyMs = Number(rest[++i]);
     else if (flag === '--timeout-min') args.timeoutMin = Number(rest[++i]);
     else throw new Error(`unknown option ${flag}\n${USAGE}`);
   }
   if (args.out === null && rest.includes('--out')) throw new Error(`--out needs a file name\n${USAGE}`);
   if (args.exportZip === null && rest.includes('--export')) throw new Error(`--export needs a file name\n${USAGE}`);
+  if (!(args.latencyMs > 0)) throw new Error(`--latency-ms needs a positive number of milliseconds\n${USAGE}`);
   if (!(args.timeoutMin > 0)) throw new Error(`--timeout-min needs a positive number\n${USAGE}`);
   return args;
 }
@@ -77,13 +83,16 @@ async function main(): Promise<number> {
   }, 10_000);
   try {
     const outcome = await Promise.race([
-      page.evaluate(async (wantExport) => {
-        const lab = (window as unknown as { labAutomation: { start(): Promise<unknown>; result(): unknown; exportZip(): Promise<string | null> } }).labAutomation;
+      page.evaluate(async ({ wantExport, deploy, latencyMs }) => {
+        const lab = (window as unknown as {
+          labAutomation: { start(): Promise<unknown>; result(): unknown; exportZip(): Promise<string | null>; deploy(request: object, latencyTargetMs: number): Promise<string | null> };
+        }).labAutomation;
         await lab.start();
         const error = document.querySelector('[data-testid=run-error]')?.textContent ?? null;
         const zip = wantExport && !error ? await lab.exportZip() : null;
-        return { result: lab.result(), error, zip };
-      }, args.exportZip !== null),
+        const deployError = deploy && !error ? await lab.deploy({}, latencyMs) : null;
+        return { result: lab.result(), error, zip, deployError };
+      }, { wantExport: args.exportZip !== null, deploy: args.deploy, latencyMs: args.latencyMs }),
       new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the run took longer than ${args.timeoutMin} minutes`)), args.timeoutMin * 60_000)),
     ]);
     if (!outcome.result) {
@@ -118,6 +127,20 @@ async function main(): Promise<number> {
         `compression ${c.precision}, sparsity ${pct(c.sparsity)}: ${c.denseFloat32Bytes} B dense float32 -> ${c.exportBytes} B exported, ${c.gzipBytes} B gzipped; ` +
           `accuracy ${pct(c.accuracyBefore)} -> ${pct(c.accuracyAfter)} (the file's own weights)`,
       );
+    }
+    if (args.deploy) {
+      const d = result.deployment;
+      if (!d) {
+        console.error(`The deployment benchmark failed: ${outcome.deployError ?? 'no deployment section'}`);
+        return 1;
+      }
+      const r = d.recommended;
+      console.log(
+        `deployment: ${d.table.length} configurations timed in ${d.benchmarkSeconds.toFixed(1)} s` +
+          `${d.skipped.length > 0 ? ` (${d.skipped.length} skipped: ${[...new Set(d.skipped.map((s) => s.backend))].join(', ')})` : ''}; ` +
+          `${r ? `${d.meetsTarget ? 'recommended' : 'fastest, missing the target'}: ${r.backend}, ${r.precision}, batch ${r.batchSize}` : 'nothing to recommend'}`,
+      );
+      console.log(`  ${d.reason}`);
     }
     if (args.exportZip) {
       if (!outcome.zip) {
