@@ -29,7 +29,8 @@ export interface DeploymentRecommendation {
 }
 
 const fmtMs = (ms: number) => `${ms < 10 ? ms.toFixed(2) : ms.toFixed(1)} ms`;
-const fmtWh = (wh: number) => `${wh.toPrecision(3)} Wh`;
+const fmtWh = (wh: number) =>
+  wh >= 0.1 ? `${wh.toPrecision(3)} Wh` : wh >= 1e-4 ? `${(wh * 1e3).toPrecision(3)} mWh` : `${(wh * 1e6).toPrecision(3)} µWh`;
 export const describeRow = (r: DeploymentRow) => `${r.backend}, ${r.precision}, batch ${r.batchSize}`;
 
 /** Ties on energy go to the faster row, then the smaller download, then the smaller batch. */
