@@ -55,3 +55,19 @@ test('the deployment benchmark times the backends headless Chromium has, and its
   expect(again?.deployment?.meetsTarget).toBe(false);
   expect(again?.backend).toBe('wasm');
 });
+
+type Automation = { labAutomation: { deploy(request: object): Promise<string | null>; exportZip(): Promise<string | null> } };
+
+test('a model trained on WebGPU survives the benchmark: the worker is back on its device and the model still evaluates', async ({ page }) => {
+  await openLab(page, 'dataset=blobs&samples=600&hidden=16&epochs=1&seed=11&backend=webgpu');
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  expect(await waitForEnd(page, 120_000)).toBe('finished');
+  const error = await page.evaluate(() => (window as unknown as Automation).labAutomation.deploy({ batchSizes: [1, 8], cellMs: 30 }));
+  expect(error).toBeNull();
+  expect((await result(page))?.deployment?.table.some((row) => row.backend === 'webgpu')).toBe(true);
+  // The export reads the trained model's weights on the training backend and evaluates the file.
+  const zip = await page.evaluate(() => (window as unknown as Automation).labAutomation.exportZip());
+  expect(zip?.length ?? 0).toBeGreaterThan(100);
+  const r = await result(page);
+  expect(Math.abs((r?.compression?.accuracyAfter ?? -1) - (r?.metrics.testAccuracy ?? 0))).toBeLessThan(0.05);
+});
