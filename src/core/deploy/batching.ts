@@ -70,7 +70,7 @@ export function microBatchFor(rows: readonly DeploymentRow[], ratePerSecond: num
     return {
       batchSize: best.batchSize,
       options,
-      reason: `At ${ratePerSecond} requests/s, batches of ${best.batchSize} fill in ${((1000 * best.batchSize) / ratePerSecond).toFixed(1)} ms and a request waits at most about ${best.delayMs.toFixed(1)} ms, within the ${latencyTargetMs} ms target, for ${best.mWhPerInference.toPrecision(3)} mWh per inference: the least of the ${ok.length} batch size${ok.length > 1 ? 's' : ''} that fit.`,
+      reason: `At ${ratePerSecond} requests/s, a batch of ${best.batchSize} fills in ${((1000 * best.batchSize) / ratePerSecond).toFixed(1)} ms and a request waits at most about ${best.delayMs.toFixed(1)} ms, within the ${latencyTargetMs} ms target, for ${(best.mWhPerInference * 1000).toPrecision(3)} µWh per inference: ${ok.length > 1 ? `the least of the ${ok.length} batch sizes that fit` : 'the only measured batch size that fits'}.`,
     };
   }
   if (options.length === 0) return { batchSize: null, options, reason: 'No batch sizes were timed for this configuration.' };
