@@ -95,6 +95,12 @@ export interface LabWorkerApi {
   savedRun(): Promise<SavedRunInfo | null>;
   /** Deletes the saved run. */
   discardSavedRun(): Promise<void>;
+  /**
+   * Tells the running training what the page knows: the grid intensity now (gCO2/kWh, null if not
+   * known yet) and the energy estimate so far (Wh). The multi-objective framework reads them at
+   * epoch boundaries.
+   */
+  updateRunContext(intensity: number | null, energyWh: number): void;
   /** Pauses between two steps; progress so far is kept. */
   pause(): void;
   resume(): void;

@@ -9,6 +9,7 @@ import type { BenchmarkResult, CompressionOutcome, DistillRequest, ExportRequest
 import { loadData } from './data';
 import { benchmarkBackend } from './bench';
 import { DeviceLostError, Trainer, summariseData } from './trainer';
+import { frameworkOptions, type RunContext } from './framework';
 import { clearCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint-store';
 import { savedRunInfo, type RunCheckpoint, type SavedRunInfo } from '../src/core/train/checkpoint';
 import { benchmarkDeployment } from './deploy';
@@ -18,6 +19,8 @@ import { distillStudent, exportForDownload, importZip, oneShot, RunPruning, type
 const base = new URL(import.meta.env.BASE_URL, self.location.origin).href;
 let trainer: Trainer | null = null;
 let lastModel: tf.LayersModel | null = null;
+/** The grid intensity and energy so far, as the page last reported them (the framework reads them). */
+let runContext: RunContext = { intensity: null, energyWh: 0 };
 /** The last run's config, data, model and distilled student, for the compression calls. */
 const compression: CompressionState = { config: null, data: null, model: null, student: null };
 let pruning: RunPruning | null = null;
@@ -63,11 +66,14 @@ async function runTraining(config: ExperimentConfig, onEvent: (event: TrainEvent
     emit({ type: 'backend', report });
     emit({ type: 'phase', phase: 'loading', message: 'Loading data…' });
     const data = await loadData(config, base);
-    emit({ type: 'data', data: summariseData(data) });
+    const summarised = summariseData(data);
+    emit({ type: 'data', data: summarised });
     if (!resume) await clearCheckpoint().catch(() => undefined);
     if (resume?.paused) mine.pause();
     let storageWarned = false;
-    const summarised = summariseData(data);
+    runContext = { intensity: null, energyWh: 0 };
+    const framework =
+      config.objective.framework === 'on' ? frameworkOptions(config, summarised, runContext, (entry) => emit({ type: 'log', entry })) : null;
     pruning?.dispose();
     const runPruning = new RunPruning(config, Math.floor(summarised.trainExamples / Math.min(config.train.batchSize, summarised.trainExamples)), emit);
     pruning = runPruning;
@@ -75,6 +81,7 @@ async function runTraining(config: ExperimentConfig, onEvent: (event: TrainEvent
     compression.data = data;
     const summary = await mine.run(config, data, report, emit, {
       afterStep: runPruning.afterStep,
+      ...(framework ?? {}),
       resume: resume ?? undefined,
       onCheckpoint: async (checkpoint) => {
         try {
@@ -126,6 +133,10 @@ const api = {
     }
   },
   discardSavedRun: () => clearCheckpoint().catch(() => undefined),
+  updateRunContext: (intensity: number | null, energyWh: number) => {
+    runContext.intensity = intensity;
+    runContext.energyWh = energyWh;
+  },
   pause: () => trainer?.pause(),
   resume: () => trainer?.resume(),
   stop: () => trainer?.stop(),

@@ -84,8 +84,41 @@ export function summariseData(data: SplitDataset): DataSummary {
   };
 }
 
+/** A differentiable compute penalty added to the task loss (the multi-objective framework). */
+export interface PenaltyOptions {
+  /** Its coefficient for the coming steps (read every step; changes at epoch boundaries). */
+  readonly coefficient: () => number;
+  /** Per hidden layer, the weight of each neuron in the penalty. */
+  readonly weights: (model: tf.LayersModel) => readonly (readonly number[])[];
+  /** The penalty itself, a scalar built from the model's weights (recorded on the gradient tape). */
+  readonly term: (model: tf.LayersModel, weights: readonly (readonly number[])[]) => tf.Scalar;
+}
+
+/** What the trainer reports at the end of each epoch, before the next starts. */
+export interface EpochEndInfo {
+  /** Epochs completed, from 1. */
+  readonly epoch: number;
+  readonly stepsDone: number;
+  readonly model: tf.LayersModel;
+  readonly trainLoss: number;
+  readonly testAccuracy: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+}
+
+/** Changes to apply from the next epoch on. A new model replaces the old one (its optimizer restarts). */
+export interface EpochChange {
+  readonly model?: tf.Sequential;
+  readonly batchSize?: number;
+  readonly learningRate?: number;
+}
+
 /** Optional behaviour of a run: hooks for compression and checkpoints, and a checkpoint to continue. */
 export interface TrainerOptions {
+  /** Adds a compute penalty to the loss; the loss curve still shows the task loss alone. */
+  readonly penalty?: PenaltyOptions;
+  /** Called after each epoch's evaluation; may change the model, batch size or learning rate. */
+  readonly onEpochEnd?: (info: EpochEndInfo) => Promise<EpochChange | void>;
   /**
    * Called after every optimizer step with the step's index over the whole run (pruning masks go
    * here). A returned promise is awaited before the next step, so a mask update reads the weights
@@ -111,6 +144,18 @@ async function storeTensors(named: readonly { name: string; tensor: tf.Tensor }[
 }
 
 const restoreTensor = (t: StoredTensor): tf.Tensor => tf.tensor(t.values, [...t.shape], t.dtype);
+
+/** Units of each hidden Dense layer (all Dense layers but the output). */
+function hiddenWidths(model: tf.LayersModel): number[] {
+  return model.layers.filter((l) => l.getClassName() === 'Dense').slice(0, -1).map((l) => (l.getWeights()[0] as tf.Tensor).shape[1] as number);
+}
+
+/** Sets an optimizer's learning rate: SGD and momentum cache it as a tensor, Adam reads the field. */
+function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
+  const o = optimizer as unknown as { setLearningRate?: (lr: number) => void; learningRate: number };
+  if (typeof o.setLearningRate === 'function') o.setLearningRate(lr);
+  else o.learningRate = lr;
+}
 
 /** Trains one model; pause, resume and stop may be called at any time from messages. */
 export class Trainer {
@@ -165,16 +210,20 @@ export class Trainer {
   ): Promise<RunSummary> {
     const dataSummary = summariseData(data);
     const n = dataSummary.trainExamples;
-    const batchSize = Math.min(config.train.batchSize, n);
+    const resumeFrom = options.resume;
+    let batchSize = Math.min(resumeFrom?.batchSize ?? config.train.batchSize, n);
+    let learningRate = resumeFrom?.learningRate ?? config.train.learningRate;
     // Fixed batch shapes: the last partial batch of each epoch is dropped (tfjs-webgpu pools
     // GPU buffers by exact size, so a ragged batch would allocate new ones).
-    const stepsPerEpoch = Math.floor(n / batchSize);
-    const totalSteps = stepsPerEpoch * config.train.epochs;
+    let stepsPerEpoch = Math.floor(n / batchSize);
+    let totalSteps = stepsPerEpoch * config.train.epochs;
 
-    const model = buildModel(config, dataSummary.inputShape, dataSummary.numClasses);
-    const optimizer = buildOptimizer(config);
+    // A checkpoint written after the framework removed neurons holds the smaller model's sizes.
+    const modelConfig = resumeFrom?.hidden ? { ...config, model: { ...config.model, hidden: [...resumeFrom.hidden] } } : config;
+    let model: tf.LayersModel = buildModel(modelConfig, dataSummary.inputShape, dataSummary.numClasses);
+    let optimizer = buildOptimizer({ ...config, train: { ...config.train, learningRate } });
     // Only this model's weights: without a list, tfjs differentiates every variable alive in the engine.
-    const trainable = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    let trainable = model.trainableWeights.map((w) => w.read() as tf.Variable);
     this.model = model;
     const train = toDevice(data.train);
     const test = toDevice(data.test);
@@ -265,6 +314,9 @@ export class Trainer {
         steps: [...stepRecords],
         weights,
         optimizer: optimizerState,
+        hidden: hiddenWidths(model),
+        batchSize,
+        learningRate,
       });
     };
     let lastCheckpoint = now();
@@ -394,10 +446,15 @@ export class Trainer {
             const yb = tf.gather(train.oneHot, idx);
             const lb = tf.gather(train.labels, idx);
             let probs: tf.Tensor | null = null;
+            let taskLoss: tf.Scalar | null = null;
+            const penalty = options.penalty;
             const cost = optimizer.minimize(
               () => {
                 probs = tf.keep(model.apply(xb, { training: true }) as tf.Tensor);
-                return tf.metrics.categoricalCrossentropy(yb, probs).mean() as tf.Scalar;
+                const task = tf.metrics.categoricalCrossentropy(yb, probs).mean() as tf.Scalar;
+                if (!penalty) return task;
+                taskLoss = tf.keep(task);
+                return task.add(penalty.term(model, penalty.weights(model)).mul(penalty.coefficient())) as tf.Scalar;
               },
               true,
               trainable,
@@ -406,7 +463,9 @@ export class Trainer {
             const p = probs as unknown as tf.Tensor;
             pendingCorrect.push(tf.keep(p.argMax(-1).equal(lb).sum() as tf.Scalar));
             p.dispose();
-            pendingLoss.push(tf.keep(cost as tf.Scalar));
+            // The curve shows the task loss; a penalty's share is not learning progress.
+            if (taskLoss) (cost as tf.Scalar).dispose();
+            pendingLoss.push(taskLoss ?? tf.keep(cost as tf.Scalar));
           });
           // Energy: wall time of the step and its readback; busy time excludes waiting on the device.
           const startTime = Date.now();
@@ -451,6 +510,34 @@ export class Trainer {
         };
         epochs.push(record);
         emit({ type: 'epoch', record });
+        if (options.onEpochEnd && epoch + 1 < config.train.epochs) {
+          const change = await options.onEpochEnd({
+            epoch: epoch + 1,
+            stepsDone: flushedSteps,
+            model,
+            trainLoss: lastTrainLoss,
+            testAccuracy: result.accuracy,
+            batchSize,
+            learningRate,
+          });
+          if (change?.model) {
+            model.dispose();
+            optimizer.dispose();
+            model = change.model;
+            this.model = model;
+            trainable = model.trainableWeights.map((w) => w.read() as tf.Variable);
+            optimizer = buildOptimizer({ ...config, train: { ...config.train, learningRate } });
+          }
+          if (change?.learningRate !== undefined) {
+            learningRate = change.learningRate;
+            setLearningRate(optimizer, learningRate);
+          }
+          if (change?.batchSize !== undefined && change.batchSize !== batchSize) {
+            batchSize = Math.min(change.batchSize, n);
+            stepsPerEpoch = Math.floor(n / batchSize);
+            totalSteps = flushedSteps + stepsPerEpoch * (config.train.epochs - epoch - 1);
+          }
+        }
         if (epoch + 1 < config.train.epochs) emit({ type: 'phase', phase: 'training', message: `Training epoch ${epoch + 2}.` });
         runningSince = now();
       }

@@ -222,6 +222,10 @@ export class Lab {
         this.lossVersion++;
         this.footprint.onProgress(e.progress);
         if (this.runConfig && this.footprint.live) this.compression.checkBudget(this.runConfig, this.footprint.live.wh, e.progress.stepsDone);
+        // The framework's controller reads the grid and the energy at epoch boundaries.
+        if (this.runConfig?.objective.framework === 'on' && this.footprint.live) {
+          void this.bridge.api.updateRunContext(this.footprint.live.intensity, this.footprint.live.wh);
+        }
         break;
       case 'pruning':
         this.compression.onPruning(e.update);

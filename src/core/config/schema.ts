@@ -139,6 +139,28 @@ export interface ExperimentConfig {
     onBudget: (typeof BUDGET_ACTIONS)[number];
     budgetSparsity: number;
   };
+  /**
+   * The multi-objective framework (issue 6): L = alpha * L_accuracy + beta * E + gamma * C during
+   * training, as a group-sparsity penalty on hidden neurons scaled by the grid's intensity, with a
+   * controller that adapts batch size and learning rate at epoch boundaries and removes neurons
+   * the penalty has switched off.
+   */
+  objective: {
+    framework: 'off' | 'on';
+    alpha: number;
+    beta: number;
+    gamma: number;
+    /** Penalty coefficient at the reference intensity with beta = gamma = 1. */
+    penalty: number;
+    /** After this many epochs, hidden neurons whose weights the penalty shrank are removed. */
+    shrinkAfter: number;
+    /** A neuron is removed when its weight norm is below this share of its layer's largest. */
+    shrinkBelow: number;
+    /** Reference intensity in gCO2/kWh (0: the first intensity the run sees). */
+    refIntensity: number;
+    /** Largest batch size the controller may choose. */
+    maxBatch: number;
+  };
 }
 
 /** The default experiment: what `{}` and an empty link mean. */
@@ -155,6 +177,7 @@ export const DEFAULT_CONFIG: Readonly<ExperimentConfig> = Object.freeze({
     pruning: 'off', initialSparsity: 0, finalSparsity: 0.8, beginEpoch: 0, endEpoch: 1, frequency: 25, precision: 'uint8',
     distill: 'off', temperature: 4, alpha: 0.1, studentHidden: [32], budgetWh: 0, onBudget: 'prune', budgetSparsity: 0.9,
   },
+  objective: { framework: 'off', alpha: 1, beta: 0.25, gamma: 0.25, penalty: 0.002, shrinkAfter: 1, shrinkBelow: 0.3, refIntensity: 0, maxBatch: 256 },
 } satisfies ExperimentConfig);
 
 type Kind = 'number' | 'int' | 'enum' | 'intList' | 'url' | 'text';
@@ -249,6 +272,15 @@ export const FIELDS: readonly FieldSpec[] = [
   field('budgetWh', 'compress.budgetWh', 'number', 'a number of Wh from 0 (no budget) to 100000', num(0, 100000)),
   field('onBudget', 'compress.onBudget', 'enum', `one of ${list(BUDGET_ACTIONS)}`, v.picklist(BUDGET_ACTIONS)),
   field('budgetSparsity', 'compress.budgetSparsity', 'number', 'a number from 0 to 0.99', num(0, 0.99)),
+  field('framework', 'objective.framework', 'enum', `one of ${list(ON_OFF)}`, v.picklist(ON_OFF)),
+  field('objAlpha', 'objective.alpha', 'number', 'a number from 0 to 10', num(0, 10)),
+  field('objBeta', 'objective.beta', 'number', 'a number from 0 to 10', num(0, 10)),
+  field('objGamma', 'objective.gamma', 'number', 'a number from 0 to 10', num(0, 10)),
+  field('penalty', 'objective.penalty', 'number', 'a number from 0 to 1', num(0, 1)),
+  field('shrinkAfter', 'objective.shrinkAfter', 'int', 'a whole number of epochs from 0 (never) to 100', int(0, 100)),
+  field('shrinkBelow', 'objective.shrinkBelow', 'number', 'a number from 0 to 0.9', num(0, 0.9)),
+  field('refIntensity', 'objective.refIntensity', 'number', 'a number of gCO2/kWh from 0 (the first seen) to 2000', num(0, 2000)),
+  field('maxBatch', 'objective.maxBatch', 'int', 'a whole number from 1 to 1024', int(1, 1024)),
 ];
 
 /** A problem with one field of a link or config file; the field's default was used instead. */

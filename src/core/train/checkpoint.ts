@@ -39,6 +39,10 @@ export interface RunCheckpoint {
   readonly weights: readonly StoredTensor[];
   /** Optimizer state in `optimizer.getWeights()` order (iterations and slots). */
   readonly optimizer: readonly StoredTensor[];
+  /** Hidden layer sizes now (the framework may have removed neurons), batch size and learning rate now. */
+  readonly hidden?: readonly number[];
+  readonly batchSize?: number;
+  readonly learningRate?: number;
 }
 
 /** What the page is told about a saved run, without its tensors. */

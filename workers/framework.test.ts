@@ -1,0 +1,73 @@
+/** The multi-objective framework under Node (cpu backend): penalty, neuron removal, controller. */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RunLogEntry } from '../src/core/compress/plan';
+import { parseLink } from '../src/core/config/link';
+import { splitDataset } from '../src/core/data/dataset';
+import { syntheticDataset } from '../src/core/data/synthetic';
+import type { BackendReport } from '../src/core/train/types';
+import { frameworkOptions, groupPenalty, hiddenDenseLayers, withoutNeurons } from './framework';
+import { buildModel } from './model';
+import { Trainer } from './trainer';
+
+const report: BackendReport = { choice: 'cpu', backend: 'cpu', explanation: '', skipped: [], adapter: null, timestampQuery: false };
+
+beforeAll(async () => {
+  tf.enableProdMode();
+  await tf.setBackend('cpu');
+});
+
+describe('the compute penalty', () => {
+  it('is the sum of weighted neuron norms', () => {
+    const { config } = parseLink('#dataset=xor&hidden=3');
+    const model = buildModel(config, [2], 2);
+    const kernel = (hiddenDenseLayers(model)[0]?.getWeights()[0] as tf.Tensor).arraySync() as number[][];
+    const norms = [0, 1, 2].map((j) => Math.sqrt(kernel.reduce((a, row) => a + (row[j] as number) ** 2, 0)));
+    const value = groupPenalty(model, [[1, 2, 3]]).arraySync() as number;
+    expect(value).toBeCloseTo(norms[0]! + 2 * norms[1]! + 3 * norms[2]!, 4);
+  });
+
+  it('removes neurons without changing what the others compute', () => {
+    const { config } = parseLink('#dataset=blobs&hidden=4,3');
+    const model = buildModel(config, [2], 3);
+    // Zero neuron 1 of the first layer and neuron 2 of the second: their removal changes no output.
+    const ws = model.getWeights().map((w) => w.arraySync()) as number[][][] | number[][];
+    const k0 = ws[0] as number[][];
+    k0.forEach((row) => (row[1] = 0));
+    (ws[1] as unknown as number[])[1] = 0;
+    const k1 = ws[2] as number[][];
+    k1.forEach((row) => (row[2] = 0));
+    (ws[3] as unknown as number[])[2] = 0;
+    model.setWeights(ws.map((w) => tf.tensor(w as number[])));
+    const smaller = withoutNeurons(model, config, [[true, false, true, true], [true, true, false]], [2], 3);
+    expect(hiddenDenseLayers(smaller).map((l) => (l.getWeights()[0] as tf.Tensor).shape[1])).toEqual([3, 2]);
+    const x = tf.tensor2d([[0.3, -0.2], [1, 0.5], [-0.7, 0.1]]);
+    const a = (model.predict(x) as tf.Tensor).arraySync() as number[][];
+    const b = (smaller.predict(x) as tf.Tensor).arraySync() as number[][];
+    a.forEach((row, i) => row.forEach((v, j) => expect(b[i]?.[j]).toBeCloseTo(v, 5)));
+  });
+});
+
+describe('a run with the framework on', () => {
+  it('shrinks the model after the first epoch, adapts to a dirty grid, logs why, and still learns', async () => {
+    const { config, issues } = parseLink('#dataset=blobs&samples=900&hidden=32&lr=0.02&batch=16&epochs=3&seed=4&framework=on&penalty=0.05&shrinkAfter=1&shrinkBelow=0.3&refIntensity=300&maxBatch=64');
+    expect(issues).toEqual([]);
+    const data = splitDataset(syntheticDataset('blobs', 900, 0.1, 4), 0.2, 4);
+    const log: RunLogEntry[] = [];
+    const context = { intensity: 600, energyWh: 0 };
+    const trainer = new Trainer();
+    const summary = await trainer.run(config, data, report, () => undefined, frameworkOptions(config, { inputShape: [2], numClasses: 3 }, context, (e) => log.push(e)));
+    const what = log.map((e) => e.what);
+    expect(what.some((w) => w.startsWith('removed hidden neurons: 32 ->'))).toBe(true);
+    // Adam: the learning rate follows the square root of the batch ratio.
+    expect(what).toContain('batch size 16 -> 32, learning rate 0.0200 -> 0.0283');
+    expect(log.every((e) => e.why.length > 20)).toBe(true);
+    const units = hiddenDenseLayers(trainer.model as tf.LayersModel).map((l) => (l.getWeights()[0] as tf.Tensor).shape[1] as number);
+    expect(units[0]).toBeLessThan(32);
+    expect(summary.outcome).toBe('finished');
+    // Fewer steps once the batch doubled: 45 at batch 16, then 22 at 32, then 11 at 64.
+    expect(summary.metrics.steps).toBe(45 + 22 + 11);
+    expect(summary.metrics.testAccuracy).toBeGreaterThan(0.8);
+    trainer.model?.dispose();
+  });
+});
