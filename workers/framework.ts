@@ -160,7 +160,10 @@ export function frameworkOptions(
       learningRate: info.learningRate,
       compressed: true,
     });
-    coefficient = decision.penalty;
+    // Once the idle neurons are gone the penalty has done its work: the smaller model trains on
+    // the task alone, so it can recover the accuracy the pressure cost.
+    const shrunk = o.shrinkAfter > 0 && info.epoch >= o.shrinkAfter;
+    coefficient = shrunk ? 0 : decision.penalty;
     if (decision.batchSize !== info.batchSize) change.batchSize = decision.batchSize;
     if (decision.learningRate !== info.learningRate) change.learningRate = decision.learningRate;
     for (const entry of decision.log) log({ time: Date.now(), step: info.stepsDone, what: entry.what, why: entry.why });
