@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { launchOptions } from './browser.ts';
 import { serveStatic, type StaticServer } from './serve.ts';
+import type { LabResult } from '../src/core/result.ts';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -47,4 +48,26 @@ export async function openLab(hash: string, opts: { webgpu?: boolean } = {}): Pr
     await server.close();
     throw error;
   }
+}
+
+/** What a run in the browser gave: its result file, or the error the page showed. */
+export interface BrowserRun {
+  readonly result: LabResult | null;
+  readonly error: string | null;
+}
+
+/** Opens `hash` in an open session and runs it to the end, as pressing Start would. */
+export async function runInSession(session: LabSession, hash: string, timeoutMin = 60): Promise<BrowserRun> {
+  const { page } = session;
+  await page.goto(`${session.url}#${hash}`);
+  await page.reload();
+  await page.waitForFunction(() => 'labAutomation' in window);
+  return Promise.race([
+    page.evaluate(async () => {
+      const lab = (window as unknown as { labAutomation: { start(): Promise<unknown>; result(): unknown } }).labAutomation;
+      await lab.start();
+      return { result: lab.result() as LabResult | null, error: document.querySelector('[data-testid=run-error]')?.textContent ?? null };
+    }),
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the run took longer than ${timeoutMin} minutes`)), timeoutMin * 60_000)),
+  ]);
 }
