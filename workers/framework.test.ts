@@ -56,7 +56,7 @@ describe('a run with the framework on', () => {
     const log: RunLogEntry[] = [];
     const context = { intensity: 600, energyWh: 0 };
     const trainer = new Trainer();
-    const summary = await trainer.run(config, data, report, () => undefined, frameworkOptions(config, { inputShape: [2], numClasses: 3 }, context, (e) => log.push(e)));
+    const summary = await trainer.run(config, data, report, () => undefined, frameworkOptions(config, { inputShape: [2], numClasses: 3, trainExamples: 720 }, context, (e) => log.push(e)));
     const what = log.map((e) => e.what);
     expect(what.some((w) => w.startsWith('removed hidden neurons: 32 ->'))).toBe(true);
     // Adam: the learning rate follows the square root of the batch ratio.

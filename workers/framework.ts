@@ -98,10 +98,15 @@ export interface RunContext {
  */
 export function frameworkOptions(
   config: ExperimentConfig,
-  data: { inputShape: readonly number[]; numClasses: number },
+  data: { inputShape: readonly number[]; numClasses: number; trainExamples: number },
   context: RunContext,
   log: (entry: RunLogEntry) => void,
-): { penalty: PenaltyOptions; onEpochEnd: (info: EpochEndInfo) => Promise<EpochChange> } {
+): {
+  penalty: PenaltyOptions;
+  onEpochEnd: (info: EpochEndInfo) => Promise<EpochChange>;
+  structureAtStep?: number;
+  onStructure: (info: { stepsDone: number; model: tf.LayersModel }) => Promise<tf.Sequential | null>;
+} {
   const o = config.objective;
   const weights = { alpha: o.alpha, beta: o.beta, gamma: o.gamma };
   let refIntensity = o.refIntensity > 0 ? o.refIntensity : null;
@@ -125,32 +130,36 @@ export function frameworkOptions(
     weights: (model) => (neuronWeights ??= neuronEnergyWeights(denseWidths(model))),
     term: groupPenalty,
   };
+  let shrunk = false;
+  /** Removes the neurons the penalty has switched off; null when none are idle. */
+  const onStructure = async ({ stepsDone, model }: { stepsDone: number; model: tf.LayersModel }): Promise<tf.Sequential | null> => {
+    shrunk = true;
+    // The penalty has done its work: the smaller model trains on the task alone.
+    coefficient = 0;
+    const norms = await neuronNorms(model);
+    const keep = norms.map((layer) => {
+      const max = layer.reduce((a, b) => Math.max(a, b), 0);
+      const k = Array.from(layer, (n) => n >= o.shrinkBelow * max);
+      // Never remove a whole layer.
+      if (!k.some(Boolean)) k[layer.indexOf(max)] = true;
+      return k;
+    });
+    const before = norms.map((n) => n.length);
+    const after = keep.map((k) => k.filter(Boolean).length);
+    if (!after.some((a, i) => a < (before[i] as number))) return null;
+    neuronWeights = null;
+    log({
+      time: Date.now(),
+      step: stepsDone,
+      what: `removed hidden neurons: ${before.join(',')} -> ${after.join(',')}`,
+      why: `the compute penalty drove their weights below ${o.shrinkBelow * 100}% of their layer's largest norm; their multiply-accumulates are gone from every later step (the optimizer restarts on the smaller model)`,
+    });
+    return withoutNeurons(model, config, keep, data.inputShape, data.numClasses);
+  };
   const onEpochEnd = async (info: EpochEndInfo): Promise<EpochChange> => {
     refIntensity ??= intensityNow();
     losses.push(info.trainLoss);
-    const change: { model?: tf.Sequential; batchSize?: number; learningRate?: number } = {};
-    if (o.shrinkAfter > 0 && info.epoch === o.shrinkAfter) {
-      const norms = await neuronNorms(info.model);
-      const keep = norms.map((layer) => {
-        const max = layer.reduce((a, b) => Math.max(a, b), 0);
-        const k = Array.from(layer, (n) => n >= o.shrinkBelow * max);
-        // Never remove a whole layer.
-        if (!k.some(Boolean)) k[layer.indexOf(max)] = true;
-        return k;
-      });
-      const before = norms.map((n) => n.length);
-      const after = keep.map((k) => k.filter(Boolean).length);
-      if (after.some((a, i) => a < (before[i] as number))) {
-        change.model = withoutNeurons(info.model, config, keep, data.inputShape, data.numClasses);
-        neuronWeights = null;
-        log({
-          time: Date.now(),
-          step: info.stepsDone,
-          what: `removed hidden neurons: ${before.join(',')} -> ${after.join(',')}`,
-          why: `the compute penalty drove their weights below ${o.shrinkBelow * 100}% of their layer's largest norm; their multiply-accumulates are gone from every later step (the optimizer restarts on the smaller model)`,
-        });
-      }
-    }
+    const change: { batchSize?: number; learningRate?: number } = {};
     const decision = controllerDecision(settings(), {
       epoch: info.epoch,
       intensity: intensityNow(),
@@ -160,14 +169,14 @@ export function frameworkOptions(
       learningRate: info.learningRate,
       compressed: true,
     });
-    // Once the idle neurons are gone the penalty has done its work: the smaller model trains on
-    // the task alone, so it can recover the accuracy the pressure cost.
-    const shrunk = o.shrinkAfter > 0 && info.epoch >= o.shrinkAfter;
+    // Once the idle neurons are gone the penalty has done its work.
     coefficient = shrunk ? 0 : decision.penalty;
     if (decision.batchSize !== info.batchSize) change.batchSize = decision.batchSize;
     if (decision.learningRate !== info.learningRate) change.learningRate = decision.learningRate;
     for (const entry of decision.log) log({ time: Date.now(), step: info.stepsDone, what: entry.what, why: entry.why });
     return change;
   };
-  return { penalty, onEpochEnd };
+  const stepsPerEpoch = Math.floor(data.trainExamples / Math.min(config.train.batchSize, data.trainExamples));
+  const structureAtStep = o.shrinkAfter > 0 ? Math.max(1, Math.round(o.shrinkAfter * stepsPerEpoch)) : undefined;
+  return { penalty, onEpochEnd, onStructure, ...(structureAtStep === undefined ? {} : { structureAtStep }) };
 }

@@ -119,6 +119,9 @@ export interface TrainerOptions {
   readonly penalty?: PenaltyOptions;
   /** Called after each epoch's evaluation; may change the model, batch size or learning rate. */
   readonly onEpochEnd?: (info: EpochEndInfo) => Promise<EpochChange | void>;
+  /** A run-wide step index after which `onStructure` may replace the model mid-epoch. */
+  readonly structureAtStep?: number;
+  readonly onStructure?: (info: { readonly stepsDone: number; readonly model: tf.LayersModel }) => Promise<tf.Sequential | null>;
   /**
    * Called after every optimizer step with the step's index over the whole run (pruning masks go
    * here). A returned promise is awaited before the next step, so a mask update reads the weights
@@ -321,6 +324,16 @@ export class Trainer {
     };
     let lastCheckpoint = now();
 
+    /** Swaps in a new model between steps; its optimizer starts afresh (slots match the old shapes). */
+    const replaceModel = (next: tf.LayersModel): void => {
+      model.dispose();
+      optimizer.dispose();
+      model = next;
+      this.model = model;
+      trainable = model.trainableWeights.map((w) => w.read() as tf.Variable);
+      optimizer = buildOptimizer({ ...config, train: { ...config.train, learningRate } });
+    };
+
     const flush = async (wait: boolean): Promise<void> => {
       if (inflight) await inflight;
       if (pendingLoss.length > 0) {
@@ -480,6 +493,11 @@ export class Trainer {
           } else step();
           const hooked = options.afterStep?.(model, stepNo);
           if (hooked instanceof Promise) await hooked;
+          if (options.onStructure && options.structureAtStep === stepNo + 1) {
+            await flush(true);
+            const smaller = await options.onStructure({ stepsDone: flushedSteps, model });
+            if (smaller) replaceModel(smaller);
+          }
           const t1 = now();
           if (now() - lastReadback > READBACK_INTERVAL_MS || pendingLoss.length >= READBACK_MAX_STEPS) await flush(false);
           const wallMs = now() - t0;
@@ -520,14 +538,7 @@ export class Trainer {
             batchSize,
             learningRate,
           });
-          if (change?.model) {
-            model.dispose();
-            optimizer.dispose();
-            model = change.model;
-            this.model = model;
-            trainable = model.trainableWeights.map((w) => w.read() as tf.Variable);
-            optimizer = buildOptimizer({ ...config, train: { ...config.train, learningRate } });
-          }
+          if (change?.model) replaceModel(change.model);
           if (change?.learningRate !== undefined) {
             learningRate = change.learningRate;
             setLearningRate(optimizer, learningRate);

@@ -152,7 +152,7 @@ export interface ExperimentConfig {
     gamma: number;
     /** Penalty coefficient at the reference intensity with beta = gamma = 1. */
     penalty: number;
-    /** After this many epochs, hidden neurons whose weights the penalty shrank are removed. */
+    /** After this many epochs (fractions allowed), hidden neurons whose weights the penalty shrank are removed. */
     shrinkAfter: number;
     /** A neuron is removed when its weight norm is below this share of its layer's largest. */
     shrinkBelow: number;
@@ -277,7 +277,7 @@ export const FIELDS: readonly FieldSpec[] = [
   field('objBeta', 'objective.beta', 'number', 'a number from 0 to 10', num(0, 10)),
   field('objGamma', 'objective.gamma', 'number', 'a number from 0 to 10', num(0, 10)),
   field('penalty', 'objective.penalty', 'number', 'a number from 0 to 1', num(0, 1)),
-  field('shrinkAfter', 'objective.shrinkAfter', 'int', 'a whole number of epochs from 0 (never) to 100', int(0, 100)),
+  field('shrinkAfter', 'objective.shrinkAfter', 'number', 'a number of epochs from 0 (never) to 100, fractions allowed', num(0, 100)),
   field('shrinkBelow', 'objective.shrinkBelow', 'number', 'a number from 0 to 0.9', num(0, 0.9)),
   field('refIntensity', 'objective.refIntensity', 'number', 'a number of gCO2/kWh from 0 (the first seen) to 2000', num(0, 2000)),
   field('maxBatch', 'objective.maxBatch', 'int', 'a whole number from 1 to 1024', int(1, 1024)),
