@@ -77,12 +77,15 @@ export function withoutNeurons(model: tf.LayersModel, config: ExperimentConfig, 
         kernel = tf.gather(kernel, cols, 1);
         bias = tf.gather(bias, cols, 0);
       }
-      // Copies: the originals are the old model's variables, disposed with it.
       return [rows || cols ? kernel : kernel.clone(), cols ? bias : bias.clone()];
     }),
   );
-  smaller.setWeights(weights);
-  tf.dispose([...weights, ...indices]);
+  // Fresh tensors from the values: on the wasm backend (tfjs 4.22) a variable assigned a gather's
+  // output reads back with another tensor's shape ("_FusedMatMul only supports rank-1 bias but got
+  // rank 4" at the next predict). A readback once per removal costs nothing that matters.
+  const fresh = weights.map((w) => tf.tensor(w.dataSync(), w.shape, w.dtype));
+  smaller.setWeights(fresh);
+  tf.dispose([...weights, ...fresh, ...indices]);
   return smaller;
 }
 
