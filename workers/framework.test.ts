@@ -71,3 +71,19 @@ describe('a run with the framework on', () => {
     trainer.model?.dispose();
   });
 });
+
+describe('removing neurons on the wasm backend', () => {
+  it('gives a model that predicts (a gather output assigned to a variable misreads there)', async () => {
+    await import('@tensorflow/tfjs-backend-wasm');
+    await tf.setBackend('wasm');
+    try {
+      const { config } = parseLink('#hidden=8');
+      const model = buildModel(config, [4, 4, 1], 3);
+      const smaller = withoutNeurons(model, config, [[true, false, true, true, false, true, true, true]], [4, 4, 1], 3);
+      const out = smaller.predict(tf.ones([2, 4, 4, 1])) as tf.Tensor;
+      expect(out.shape).toEqual([2, 3]);
+    } finally {
+      await tf.setBackend('cpu');
+    }
+  });
+});
