@@ -51,6 +51,11 @@ export class ScheduleSession {
   window = $state.raw<{ time: number[]; actual: number[]; deadline: number; forecastFrom: number; forecast: number[] } | null>(null);
   active = $state(false);
 
+  /** Whether the schedule shown is a live one (no oracle to compare with). */
+  get isLive(): boolean {
+    return this.live;
+  }
+
   /** Label of the policy of the run shown. */
   policyLabel = $state('');
   private policyLabelId: ScheduleSection['policy'] = 'run-now';
@@ -67,10 +72,9 @@ export class ScheduleSession {
   private decision: Decision | null = null;
   private rate = 1;
   /** Live mode: decisions so far, wall-clock paused time and the deadline. */
-  private live = false;
+  private live = $state(false);
   private liveSteps: ScheduledStep[] = [];
   private livePausedMs = 0;
-  private liveDeadline = 0;
 
   /**
    * Loads the trace and runs the lab's experiment under its schedule settings; resolves when the
@@ -90,7 +94,8 @@ export class ScheduleSession {
     this.rate = 1;
     this.stepHours = 1;
     const settings = lab.config.schedule;
-    if (settings.mode === 'live') return this.beginLive(lab, watts);
+    // Live runs are priced by the energy panel on the real clock; no watts needed here.
+    if (settings.mode === 'live') return this.beginLive(lab);
     const policy = policyFor(settings);
     this.policyLabel = policy.label;
     this.rate = settings.rate;
@@ -135,7 +140,7 @@ export class ScheduleSession {
    * its forecast; the policy decides every LIVE_CHECK_SECONDS, on the wall clock, whether training
    * runs. A run that pauses for hours keeps its checkpoint, so closing the tab loses nothing.
    */
-  private async beginLive(lab: Lab, watts: () => number): Promise<RunSummary | null> {
+  private async beginLive(lab: Lab): Promise<RunSummary | null> {
     const settings = lab.config.schedule;
     const policy = policyFor(settings);
     if (policy.evaluationOnly) {
@@ -153,7 +158,6 @@ export class ScheduleSession {
     const runStart = Date.now();
     const remainingMs = () => this.remainingWallSeconds(lab, lab.runConfig ?? lab.config) * 1000;
     const deadline = runStart + remainingMs() + settings.slackHours * HOUR_MS;
-    this.liveDeadline = deadline;
     this.status = `Live: deciding every ${LIVE_CHECK_SECONDS} s from the grid's intensity and forecast; the job is due by ${formatUtcMinute(deadline)} UTC.`;
     const history: number[] = [];
     let pausedSince: number | null = null;
@@ -215,7 +219,6 @@ export class ScheduleSession {
     const summary = await run;
     if (pausedSince !== null) this.livePausedMs += Date.now() - pausedSince;
     this.stop();
-    void watts;
     this.status = lab.phase === 'finished' ? 'The run finished.' : `The run ended (${lab.phase}).`;
     return summary;
   }
