@@ -45,3 +45,17 @@ test('a start outside the trace gets a clear message and nothing runs', async ({
   await expect(page.getByTestId('schedule-error')).toContainText('outside the trace');
   await expect(page.getByTestId('status')).toHaveAttribute('data-phase', 'idle');
 });
+
+test('Reset during a scheduled run stops the schedule too, and the next run is unscheduled and finishes', async ({ page }) => {
+  await openLab(page, `${RUN}&schedule=simulated&start=2022-06-15T00:00&rate=6`);
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-phase', 'paused', { timeout: 20_000 });
+  await page.getByRole('button', { name: 'Reset' }).click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-phase', 'idle');
+  await expect(page.getByTestId('schedule-decision')).toHaveCount(0);
+  // The old driver must not pause the next, unscheduled run.
+  await page.getByTestId('schedule-panel').locator('select[name=schedule-mode]').selectOption('off');
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  expect(await waitForEnd(page)).toBe('finished');
+  expect((await result(page))?.schedule ?? null).toBeNull();
+});

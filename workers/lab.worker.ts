@@ -18,6 +18,7 @@ import { distillStudent, exportForDownload, importZip, oneShot, RunPruning, type
 
 const base = new URL(import.meta.env.BASE_URL, self.location.origin).href;
 let trainer: Trainer | null = null;
+let stopPending = false;
 let lastModel: tf.LayersModel | null = null;
 /** The grid intensity and energy so far, as the page last reported them (the framework reads them). */
 let runContext: RunContext = { intensity: null, energyWh: 0 };
@@ -54,6 +55,8 @@ async function runTraining(config: ExperimentConfig, onEvent: (event: TrainEvent
   Object.assign(compression, { config: null, data: null, model: null, student: null });
   const mine = new Trainer();
   trainer = mine;
+  if (stopPending) mine.stop();
+  stopPending = false;
   let device: GPUDevice | null = null;
   try {
     emit({ type: 'phase', phase: 'loading', message: 'Choosing a backend…' });
@@ -117,9 +120,11 @@ async function runTraining(config: ExperimentConfig, onEvent: (event: TrainEvent
 
 const api = {
   train(config: ExperimentConfig, onEvent: (event: TrainEvent) => void): Promise<RunSummary> {
+    stopPending = false;
     return runTraining(config, onEvent, null);
   },
   async resumeSaved(onEvent: (event: TrainEvent) => void): Promise<RunSummary> {
+    stopPending = false;
     const checkpoint = await loadCheckpoint();
     if (!checkpoint) throw new Error('There is no saved run in this browser to resume (it may have finished, or been discarded).');
     return runTraining(checkpoint.config, onEvent, checkpoint);
@@ -139,7 +144,11 @@ const api = {
   },
   pause: () => trainer?.pause(),
   resume: () => trainer?.resume(),
-  stop: () => trainer?.stop(),
+  stop: () => {
+    // A stop that arrives while a run is still starting (loading a checkpoint, say) applies to it.
+    if (trainer) trainer.stop();
+    else stopPending = true;
+  },
   async benchmark(config: ExperimentConfig, backend: BackendId, steps: number, rounds: number): Promise<BenchmarkResult> {
     const report = await startBackend(backend, config.model.kind);
     if (report.backend !== backend) throw new Error(`${backend} is not available here: ${report.explanation}`);

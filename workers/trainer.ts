@@ -219,7 +219,8 @@ export class Trainer {
     // Fixed batch shapes: the last partial batch of each epoch is dropped (tfjs-webgpu pools
     // GPU buffers by exact size, so a ragged batch would allocate new ones).
     let stepsPerEpoch = Math.floor(n / batchSize);
-    let totalSteps = stepsPerEpoch * config.train.epochs;
+    // A checkpoint knows the real total (the framework may have changed the batch size since).
+    let totalSteps = resumeFrom?.totalSteps ?? stepsPerEpoch * config.train.epochs;
 
     // A checkpoint written after the framework removed neurons holds the smaller model's sizes.
     const modelConfig = resumeFrom?.hidden ? { ...config, model: { ...config.model, hidden: [...resumeFrom.hidden] } } : config;
@@ -253,7 +254,18 @@ export class Trainer {
     let typicalWallMs: number | null = null;
     let sampleKernels = backend.timestampQuery;
 
-    const trainingSeconds = () => (trainingMs + (this.paused ? 0 : now() - runningSince)) / 1000;
+    // Whether the training clock runs: only the loop switches it, where it books `trainingMs`, so a
+    // pause message arriving mid-readback cannot make the reported time jump back.
+    let clockRunning = true;
+    const trainingSeconds = () => (trainingMs + (clockRunning ? now() - runningSince : 0)) / 1000;
+    const stopClock = () => {
+      if (clockRunning) trainingMs += now() - runningSince;
+      clockRunning = false;
+    };
+    const startClock = () => {
+      runningSince = now();
+      clockRunning = true;
+    };
 
     const resume = options.resume;
     if (resume) {
@@ -348,7 +360,7 @@ export class Trainer {
         const steps = stepRecords.slice(unsentRecords);
         unsentRecords = stepRecords.length;
         lastReadback = now();
-        inflight = this.readback(packed).then((values) => {
+        inflight = this.readback(packed).then((values: Float32Array) => {
           packed.dispose();
           const count = values.length / 2;
           const stepLosses = Array.from(values.subarray(0, count));
@@ -375,6 +387,10 @@ export class Trainer {
               steps,
             },
           });
+        }, (error: unknown) => {
+          // A failed readback (a lost device) still frees its tensor; the run stops at the next gate.
+          packed.dispose();
+          throw error;
         });
       }
       if (wait && inflight) {
@@ -415,7 +431,7 @@ export class Trainer {
         lastCheckpoint = now();
       }
       if (this.paused && !this.stopRequested && !this.lost) {
-        trainingMs += now() - runningSince;
+        stopClock();
         await flush(true);
         await checkpoint(true);
         emit({ type: 'phase', phase: 'paused', message: `Paused at step ${flushedSteps} of ${totalSteps}; progress is saved in this browser.` });
@@ -425,7 +441,7 @@ export class Trainer {
           });
         }
         this.wake = null;
-        runningSince = now();
+        startClock();
         if (!this.stopRequested && !this.lost) emit({ type: 'phase', phase: 'training', message: 'Training resumed.' });
       }
       if (this.lost) throw new DeviceLostError(this.lost);
@@ -435,6 +451,7 @@ export class Trainer {
 
     let lastTrainLoss = Number.NaN;
     let testAccuracy = Number.NaN;
+    let currentOrder: tf.Tensor | null = null;
     try {
       emit({ type: 'phase', phase: 'training', message: `Training ${totalSteps} steps of ${batchSize} examples on ${backend.backend}.` });
       runningSince = now();
@@ -442,6 +459,7 @@ export class Trainer {
       for (let e = 0; e < startEpoch; e++) permutation(n, shuffle);
       outer: for (epoch = startEpoch; epoch < config.train.epochs; epoch++) {
         const order = tf.tensor1d(Int32Array.from(permutation(n, shuffle)), 'int32');
+        currentOrder = order;
         const first = epoch === startEpoch ? startStep : 0;
         if (first === 0) {
           epochLossSum = 0;
@@ -513,7 +531,7 @@ export class Trainer {
         }
         order.dispose();
         await flush(true);
-        trainingMs += now() - runningSince;
+        stopClock();
         if (diverged) throw new Error(`Training diverged: ${diverged}. The run stopped; try a lower learning rate.`);
         emit({ type: 'phase', phase: 'evaluating', message: `Evaluating epoch ${epoch + 1} on ${dataSummary.testExamples} test examples.` });
         const result = await evaluate();
@@ -550,12 +568,13 @@ export class Trainer {
           }
         }
         if (epoch + 1 < config.train.epochs) emit({ type: 'phase', phase: 'training', message: `Training epoch ${epoch + 2}.` });
-        runningSince = now();
+        startClock();
       }
-      const stopped = this.stopRequested;
+      // A stop that arrives after the last step (during the final evaluation) changes nothing.
+      const stopped = this.stopRequested && epochs.length < config.train.epochs;
       if (stopped) {
         await flush(true);
-        trainingMs += now() - runningSince;
+        stopClock();
         if (epochSteps > 0 && epochs.length < config.train.epochs) {
           lastTrainLoss = epochLossSum / epochSteps;
           testAccuracy = (await evaluate()).accuracy;
@@ -579,6 +598,9 @@ export class Trainer {
         steps: stepRecords,
       };
     } finally {
+      // A run that failed mid-epoch leaves its shuffle order and maybe a rejected readback behind.
+      if (currentOrder && !currentOrder.isDisposed) currentOrder.dispose();
+      (inflight as Promise<void> | null)?.catch(() => undefined);
       tf.dispose([...pendingLoss, ...pendingCorrect]);
       disposeAll(train);
       disposeAll(test);

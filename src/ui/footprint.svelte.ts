@@ -164,6 +164,15 @@ export class Footprint {
     this.live = this.tracker.live();
   }
 
+  /** The run was reset: stop asking the intensity source and forget the run's figures. */
+  abandonRun(): void {
+    this.stopRefresh();
+    this.tracker = null;
+    this.live = null;
+    this.report = null;
+    this.notice = null;
+  }
+
   /** The run ended (finished, stopped or failed): complete the intensity and build the report. */
   async endRun(): Promise<void> {
     this.stopRefresh();

@@ -98,6 +98,9 @@ export class Lab {
       this.linkIssues = [];
     }
     const config = $state.snapshot(this.config);
+    // A reset while this run is in flight makes it stale: it then leaves the lab's state alone.
+    const generation = ++this.generation;
+    const stale = () => generation !== this.generation;
     this.runConfig = config;
     this.footprint.startRun(config, pageBase);
     this.phase = 'loading';
@@ -106,12 +109,15 @@ export class Lab {
     try {
       const onEvent = (e: TrainEvent) => this.onEvent(e);
       const summary = saved ? await this.bridge.resumeSaved(onEvent, this.abort.signal) : await this.bridge.train(config, onEvent, this.abort.signal);
+      if (stale()) return null;
       await this.footprint.endRun();
+      if (stale()) return null;
       this.summary = summary;
       this.abort = null;
       this.phase = 'evaluating';
       this.message = 'Compressing and evaluating the model…';
       await this.compression.afterRun(config, () => this.result(pageBase));
+      if (stale()) return null;
       this.phase = summary.outcome;
       const acc = summary.metrics.testAccuracy;
       this.message =
@@ -120,6 +126,7 @@ export class Lab {
           : `Stopped after ${summary.metrics.steps} steps${Number.isFinite(acc) ? `; test accuracy so far ${(acc * 100).toFixed(1)}%` : ''}.`;
       return summary;
     } catch (error) {
+      if (stale()) return null;
       await this.footprint.endRun();
       this.phase = 'failed';
       this.error = error instanceof Error ? error.message : String(error);
@@ -128,9 +135,13 @@ export class Lab {
       await this.checkSavedRun();
       return null;
     } finally {
-      this.abort = null;
+      if (!stale()) this.abort = null;
     }
   }
+
+  private generation = 0;
+  /** Called on Reset, after the worker is gone (the view stops its schedule driver here). */
+  onReset: () => void = () => undefined;
 
   /** A run saved in this browser by a tab that closed, reloaded or crashed mid-run. */
   savedRun = $state.raw<SavedRunInfo | null>(null);
@@ -169,14 +180,24 @@ export class Lab {
 
   stop(): void {
     this.abort?.abort();
+    // Sent every time, not only on the first abort: a second Stop must not be lost.
+    if (this.running) void this.bridge.api.stop();
     this.message = 'Stopping after the current step…';
   }
 
   /** Throws the worker away (with its model and GPU memory) and clears the run. The config stays. */
   reset(): void {
-    this.abort?.abort();
+    this.generation++;
+    this.abort = null;
     this.bridge.terminate();
+    // Reset means this run is over: a reload must not offer to continue it.
+    void this.bridge.api.discardSavedRun();
+    this.savedRun = null;
+    this.footprint.abandonRun();
+    this.onReset();
     this.clearRun();
+    this.runConfig = null;
+    this.backend = null;
     this.phase = 'idle';
     this.message = 'Reset. Press Start to train.';
   }

@@ -82,6 +82,7 @@ export class ScheduleSession {
    */
   async begin(lab: Lab, pageBase: string, watts: () => number = () => DEFAULT_WATTS): Promise<RunSummary | null> {
     this.stop();
+    const generation = this.generation;
     this.watts = watts;
     this.error = null;
     this.steps = [];
@@ -102,6 +103,7 @@ export class ScheduleSession {
     let run: Promise<RunSummary | null>;
     try {
       const text = this.uploaded?.text ?? (await this.fetchTrace(settings.trace, pageBase));
+      if (generation !== this.generation) return null;
       const parsed = parseTrace(text, this.uploaded?.name ?? `${settings.trace}.csv`);
       const replay = createReplay(parsed.trace, { horizon: 48 });
       const t0 = Date.parse(`${settings.start}Z`);
@@ -121,6 +123,7 @@ export class ScheduleSession {
       // Throughput is measured on the first readback (a fraction of a second) unless an earlier
       // run on this page measured it; the estimate sets the deadline, so a guess would move it.
       await this.calibrated(lab, run);
+      if (generation !== this.generation) return run;
       const estimate = this.remainingSteps(lab, lab.runConfig ?? lab.config);
       this.run = new ScheduledRun({ replay, policy, startIndex, estimatedSteps: estimate, slackSteps: Math.round((settings.slackHours * HOUR_MS) / replay.stepMs) });
       this.status = `${parsed.note} Replaying from ${settings.start} UTC at ${settings.rate} simulated hour(s) per second; the job is estimated at ${Math.round(estimate * 10) / 10} hour(s) of training, due within ${settings.slackHours} hour(s) after that.`;
@@ -131,7 +134,8 @@ export class ScheduleSession {
       return null;
     }
     const summary = await run;
-    this.finish(lab);
+    if (generation === this.generation) this.finish(lab);
+    else if (this.run) this.comparison = this.run.compare();
     return summary;
   }
 
@@ -153,8 +157,10 @@ export class ScheduleSession {
     this.live = true;
     this.active = true;
     this.status = 'Measuring this device’s training speed for the estimate…';
+    const generation = this.generation;
     const run = lab.start();
     await this.calibrated(lab, run);
+    if (generation !== this.generation) return run;
     const runStart = Date.now();
     const remainingMs = () => this.remainingWallSeconds(lab, lab.runConfig ?? lab.config) * 1000;
     const deadline = runStart + remainingMs() + settings.slackHours * HOUR_MS;
@@ -163,8 +169,12 @@ export class ScheduleSession {
     let pausedSince: number | null = null;
     let decidedAt = 0;
     let duty = 1;
+    let checking = false;
     const check = async () => {
-      if (!this.active) return;
+      if (!this.active || checking) return;
+      // Counted from the start of the check: a slow or failing provider is asked once a minute.
+      checking = true;
+      decidedAt = performance.now();
       try {
         const outlook = await lab.footprint.outlook();
         if (!this.active || !outlook) return;
@@ -184,7 +194,6 @@ export class ScheduleSession {
         history.push(outlook.current);
         this.current = d;
         duty = d.duty;
-        decidedAt = performance.now();
         this.liveSteps = [...this.liveSteps, { time: outlook.now, intensity: outlook.current, forecastNext: outlook.forecast[0] ?? Number.NaN, decision: d, kWh: 0, gCO2e: 0, index: this.liveSteps.length }];
         this.steps = this.liveSteps;
         const times = outlook.forecast.map((_, i) => (outlook.now + (i + 1) * outlook.stepMs) / 1000);
@@ -199,11 +208,19 @@ export class ScheduleSession {
       } catch (error) {
         this.error = `The live schedule could not read the grid (${(error as Error).message}); training runs unscheduled until the next check.`;
         duty = 1;
+      } finally {
+        checking = false;
       }
     };
     await check();
     const checkMs = LIVE_CHECK_SECONDS * 1000;
     this.timer = setInterval(() => {
+      if (ScheduleSession.trainingOver(lab)) {
+        if (pausedSince !== null) this.livePausedMs += Date.now() - pausedSince;
+        pausedSince = null;
+        this.stop();
+        return;
+      }
       const within = (performance.now() - decidedAt) / checkMs;
       if (within >= 1) void check();
       // A duty below 1 runs for that share of each check interval.
@@ -217,9 +234,12 @@ export class ScheduleSession {
       }
     }, 250);
     const summary = await run;
+    // Cleared by a Reset meanwhile: nothing of this run is shown any more.
+    if (!this.live) return summary;
     if (pausedSince !== null) this.livePausedMs += Date.now() - pausedSince;
     this.stop();
-    this.status = lab.phase === 'finished' ? 'The run finished.' : `The run ended (${lab.phase}).`;
+    const outcome = lab.summary?.outcome ?? lab.phase;
+    this.status = outcome === 'finished' ? 'The run finished.' : `The run ended (${outcome}).`;
     return summary;
   }
 
@@ -278,6 +298,15 @@ export class ScheduleSession {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.active = false;
+    // A begin() still awaiting (loading a trace, calibrating) sees this and gives up.
+    this.generation++;
+  }
+
+  private generation = 0;
+
+  /** Whether the run a driver was started for has finished training (its compression may go on). */
+  private static trainingOver(lab: Lab): boolean {
+    return lab.summary !== null || lab.phase === 'failed' || lab.phase === 'idle';
   }
 
   private async fetchTrace(name: string, pageBase: string): Promise<string> {
@@ -328,6 +357,11 @@ export class ScheduleSession {
     this.timer = setInterval(() => {
       const run = this.run;
       if (!run || !this.decision) return;
+      // Training is over (compression may still run): book the last, partial step and stop.
+      if (ScheduleSession.trainingOver(lab)) {
+        this.finish(lab);
+        return;
+      }
       let within = (performance.now() - this.stepStart) / wallStepMs;
       if (within >= 1) {
         this.bookStep(lab);
@@ -378,6 +412,7 @@ export class ScheduleSession {
     this.stop();
     this.bookStep(lab);
     this.comparison = this.run.compare();
-    this.status = lab.phase === 'finished' ? 'The run finished; the account below is final.' : `The run ended (${lab.phase}); the account covers the work done.`;
+    const outcome = lab.summary?.outcome ?? lab.phase;
+    this.status = outcome === 'finished' ? 'The run finished; the account below is final.' : `The run ended (${outcome}); the account covers the work done.`;
   }
 }
