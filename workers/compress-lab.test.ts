@@ -61,3 +61,26 @@ describe('export and import', () => {
     model.dispose();
   });
 });
+
+describe('RunPruning when a run continues from a checkpoint', () => {
+  it('rebuilds the masks at the schedule target on the first step, so pruned weights stay zero', async () => {
+    await tf.setBackend('cpu');
+    const { config } = parseLink('#dataset=blobs&hidden=16&batch=32&epochs=2&prune=on&sparsity0=0&sparsity=0.8&pruneFrom=0&pruneTo=1&pruneEvery=5');
+    const { buildModel } = await import('./model');
+    const model = buildModel(config, [2], 3);
+    const events: TrainEvent[] = [];
+    const pruning = new RunPruning(config, 15, (e) => events.push(e));
+    pruning.resumed();
+    // Step 22 is past the schedule's end (15 steps per epoch, pruning to epoch 1): the target is final.
+    await pruning.afterStep(model, 22);
+    const update = events.find((e) => e.type === 'pruning');
+    expect(update).toBeDefined();
+    expect((await kernelSparsity(model)).overall).toBeGreaterThan(0.75);
+    // Later steps keep applying the rebuilt masks.
+    const before = (await kernelSparsity(model)).overall;
+    await pruning.afterStep(model, 23);
+    expect((await kernelSparsity(model)).overall).toBeCloseTo(before, 6);
+    pruning.dispose();
+    model.dispose();
+  });
+});

@@ -5,7 +5,17 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig } from '../src/core/config/schema';
-import { constantSparsity, pruningScheduleFor, quantizeDequantize, readExportZip, type NamedWeight, type SparsityReport } from '../src/core/compress';
+import {
+  constantSparsity,
+  polynomialDecay,
+  pruningScheduleFor,
+  quantizeDequantize,
+  readExportZip,
+  sparsityAt,
+  type NamedWeight,
+  type PolynomialDecaySchedule,
+  type SparsityReport,
+} from '../src/core/compress';
 import type { SplitDataset } from '../src/core/data/dataset';
 import type { PruningEvent, TrainEvent } from '../src/core/train/types';
 import {
@@ -56,6 +66,9 @@ const layerEvent = (step: number, target: number, report: SparsityReport): Pruni
 export class RunPruning {
   private controller: PruningController | null;
   private override: { sparsity: number; applied: boolean } | null = null;
+  private readonly schedule: PolynomialDecaySchedule | null;
+  /** Set when continuing a checkpoint: the masks are rebuilt at the schedule's current target first. */
+  private rebuildMasks = false;
 
   constructor(
     private readonly config: ExperimentConfig,
@@ -63,7 +76,13 @@ export class RunPruning {
     private readonly emit: (e: TrainEvent) => void,
   ) {
     const schedule = pruningScheduleFor(config.compress, stepsPerEpoch, config.train.epochs);
+    this.schedule = schedule ? polynomialDecay(schedule) : null;
     this.controller = schedule ? PruningController.polynomial({ ...schedule, includeOutputLayer: true }) : null;
+  }
+
+  /** The run continues a checkpoint: its pruned weights are zero, but the masks were not saved. */
+  resumed(): void {
+    this.rebuildMasks = true;
   }
 
   /** From the next step on, prune every kernel to `sparsity` and hold it (the energy budget was passed). */
@@ -87,6 +106,15 @@ export class RunPruning {
       return;
     }
     if (!this.controller) return;
+    if (this.rebuildMasks && this.schedule) {
+      this.rebuildMasks = false;
+      const target = sparsityAt(this.schedule, step);
+      if (target > 0) {
+        const update = await this.controller.updateMasks(model, target, step);
+        this.emit({ type: 'pruning', update: { step, target: update.sparsity, layers: update.layers } });
+        return;
+      }
+    }
     const update = await this.controller.afterStep(model, step);
     if (update) this.emit({ type: 'pruning', update: { step, target: update.sparsity, layers: update.layers } });
   };

@@ -104,6 +104,8 @@ export function frameworkOptions(
   data: { inputShape: readonly number[]; numClasses: number; trainExamples: number },
   context: RunContext,
   log: (entry: RunLogEntry) => void,
+  /** Hidden sizes of a checkpoint being continued; smaller than the config's once neurons were removed. */
+  resumedHidden: readonly number[] | null = null,
 ): {
   penalty: PenaltyOptions;
   onEpochEnd: (info: EpochEndInfo) => Promise<EpochChange>;
@@ -133,7 +135,9 @@ export function frameworkOptions(
     weights: (model) => (neuronWeights ??= neuronEnergyWeights(denseWidths(model))),
     term: groupPenalty,
   };
-  let shrunk = false;
+  // A continued run whose neurons were already removed does not shrink again, nor keep the penalty.
+  let shrunk = resumedHidden !== null && resumedHidden.join(',') !== config.model.hidden.join(',');
+  if (shrunk) coefficient = 0;
   /** Removes the neurons the penalty has switched off; null when none are idle. */
   const onStructure = async ({ stepsDone, model }: { stepsDone: number; model: tf.LayersModel }): Promise<tf.Sequential | null> => {
     shrunk = true;
@@ -180,6 +184,6 @@ export function frameworkOptions(
     return change;
   };
   const stepsPerEpoch = Math.floor(data.trainExamples / Math.min(config.train.batchSize, data.trainExamples));
-  const structureAtStep = o.shrinkAfter > 0 ? Math.max(1, Math.round(o.shrinkAfter * stepsPerEpoch)) : undefined;
+  const structureAtStep = o.shrinkAfter > 0 && !shrunk ? Math.max(1, Math.round(o.shrinkAfter * stepsPerEpoch)) : undefined;
   return { penalty, onEpochEnd, onStructure, ...(structureAtStep === undefined ? {} : { structureAtStep }) };
 }

@@ -76,9 +76,12 @@ async function runTraining(config: ExperimentConfig, onEvent: (event: TrainEvent
     let storageWarned = false;
     runContext = { intensity: null, energyWh: 0 };
     const framework =
-      config.objective.framework === 'on' ? frameworkOptions(config, summarised, runContext, (entry) => emit({ type: 'log', entry })) : null;
+      config.objective.framework === 'on'
+        ? frameworkOptions(config, summarised, runContext, (entry) => emit({ type: 'log', entry }), resume?.hidden ?? null)
+        : null;
     pruning?.dispose();
     const runPruning = new RunPruning(config, Math.floor(summarised.trainExamples / Math.min(config.train.batchSize, summarised.trainExamples)), emit);
+    if (resume) runPruning.resumed();
     pruning = runPruning;
     compression.config = config;
     compression.data = data;
