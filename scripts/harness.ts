@@ -71,3 +71,26 @@ export async function runInSession(session: LabSession, hash: string, timeoutMin
     new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the run took longer than ${timeoutMin} minutes`)), timeoutMin * 60_000)),
   ]);
 }
+
+/**
+ * Runs a command-line script: `parse` reads the arguments (an error there is a usage error, exit 2),
+ * `main` does the work and returns the exit status (an error there exits 1). Only when the file is
+ * run directly, not when a test imports it.
+ */
+export function runCli<A>(moduleUrl: string, parse: (argv: string[]) => A, main: (args: A) => Promise<number>): void {
+  if (moduleUrl !== `file://${process.argv[1]}`) return;
+  let args: A;
+  try {
+    args = parse(process.argv.slice(2));
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
+  main(args).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error((error as Error).message);
+      process.exit(1);
+    },
+  );
+}

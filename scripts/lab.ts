@@ -12,7 +12,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseConfigJson, parseLink, serialiseLink } from '../src/core/config/link.ts';
 import type { ParsedConfig } from '../src/core/config/schema.ts';
 import { validateResult, type LabResult } from '../src/core/result.ts';
-import { ensureBuilt, openLab } from './harness.ts';
+import { ensureBuilt, openLab, runCli } from './harness.ts';
 
 const USAGE = 'usage: npm run lab -- run <link | #hash | config.json> [--out result.json] [--export model.zip] [--deploy [--latency-ms N]] [--build] [--timeout-min N]';
 
@@ -57,14 +57,7 @@ export function readExperiment(input: string): ParsedConfig & { source: string }
   return { ...parseLink(input), source: 'link' };
 }
 
-async function main(): Promise<number> {
-  let args: Args;
-  try {
-    args = parseArgs(process.argv.slice(2));
-  } catch (error) {
-    console.error((error as Error).message);
-    return 2;
-  }
+async function main(args: Args): Promise<number> {
   const { config, issues, source } = readExperiment(args.input);
   if (issues.length > 0) {
     console.error(`The ${source === 'link' ? 'link' : `config ${source}`} has ${issues.length} problem${issues.length > 1 ? 's' : ''}; nothing was run:`);
@@ -161,12 +154,4 @@ async function main(): Promise<number> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error((error as Error).message);
-      process.exit(1);
-    },
-  );
-}
+runCli(import.meta.url, parseArgs, main);

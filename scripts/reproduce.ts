@@ -25,7 +25,7 @@ import type { LabResult } from '../src/core/result.ts';
 import { createReplay } from '../src/core/schedule/simulate.ts';
 import { parseTrace } from '../src/core/trace/parse.ts';
 import { seconds } from '../src/core/units.ts';
-import { ensureBuilt, openLab, repoRoot, runInSession } from './harness.ts';
+import { ensureBuilt, openLab, repoRoot, runInSession, runCli } from './harness.ts';
 
 const USAGE = 'usage: npm run reproduce -- [--trace FILE ...] [--out FILE] [--job-hours H] [--slack-hours S] [--backend auto|webgpu|webgl|wasm|cpu] [--build]';
 
@@ -102,14 +102,7 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 /** A change as a signed percentage: -30.0% for a 30% reduction. */
 const change = (ratio: number) => `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)}%`;
 
-async function main(): Promise<number> {
-  let args: Args;
-  try {
-    args = parseArgs(process.argv.slice(2));
-  } catch (error) {
-    console.error((error as Error).message);
-    return 2;
-  }
+async function main(args: Args): Promise<number> {
   const base = defaultConfig();
   if (args.backend) base.backend = args.backend;
   const aware = carbonAwareConfig(base);
@@ -174,12 +167,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error((error as Error).message);
-      process.exit(1);
-    },
-  );
-}
+runCli(import.meta.url, parseArgs, main);

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createForecastWindowPolicy, forecastWindowPolicy } from './forecast-window';
-import { persistence, sameHourYesterday, type Forecaster } from './forecaster';
+import { persistence, sameHourYesterday } from './forecaster';
 import { oraclePolicy } from './oracle';
 import { guarded, POLICY_IDS } from './policy';
 import { POLICIES, LIVE_POLICIES, isPolicyId } from './registry';
 import { runNowPolicy } from './run-now';
 import { createReplay, simulateJob } from './simulate';
-import { contextOf, gridLike, HOUR, hourly, random } from './test-helpers';
+import { contextOf, gridLike, HOUR, hourly, random, scriptedForecaster } from './test-helpers';
 import { liveContext } from './live';
 import { createThresholdPolicy } from './threshold';
 import { createThrottlePolicy, throttlePolicy } from './throttle';
@@ -175,20 +175,7 @@ describe('oracle', () => {
 
 describe('every policy', () => {
   /** A forecaster that always promises a perfectly clean grid, tempting every policy to wait. */
-  const liar: Forecaster = {
-    id: 'liar',
-    description: 'always zero',
-    start() {
-      let n = 0;
-      return {
-        push: () => void n++,
-        get length() {
-          return n;
-        },
-        forecastInto: (horizon, out) => out.fill(0, 0, horizon),
-      };
-    },
-  };
+  const liar = scriptedForecaster('liar', (_n, horizon, out) => void out.fill(0, 0, horizon));
 
   it.each(POLICY_IDS)('%s finishes every job by its deadline, even on a forecast that lies', (id) => {
     const trace = hourly(gridLike(6, 3));

@@ -49,11 +49,14 @@ export function gridLike(days: number, seed: number): number[] {
   return out;
 }
 
-/** Test only: a "forecaster" that returns the recorded future of `values`, to test policies on exact forecasts. */
-export function knownFuture(values: readonly number[]): Forecaster {
+/**
+ * Test only: a forecaster whose forecast is `fill(pushed, horizon, out)`, where `pushed` is how many
+ * values it has been given so far.
+ */
+export function scriptedForecaster(id: string, fill: (pushed: number, horizon: number, out: Float64Array) => void): Forecaster {
   return {
-    id: 'known-future',
-    description: 'the recorded future (tests only)',
+    id,
+    description: `${id} (tests only)`,
     start() {
       let n = 0;
       return {
@@ -61,10 +64,15 @@ export function knownFuture(values: readonly number[]): Forecaster {
         get length() {
           return n;
         },
-        forecastInto(horizon, out) {
-          for (let k = 0; k < horizon; k++) out[k] = values[Math.min(values.length - 1, n + k)] as number;
-        },
+        forecastInto: (horizon, out) => fill(n, horizon, out),
       };
     },
   };
+}
+
+/** Test only: a "forecaster" that returns the recorded future of `values`, to test policies on exact forecasts. */
+export function knownFuture(values: readonly number[]): Forecaster {
+  return scriptedForecaster('known-future', (n, horizon, out) => {
+    for (let k = 0; k < horizon; k++) out[k] = values[Math.min(values.length - 1, n + k)] as number;
+  });
 }
