@@ -6,7 +6,7 @@ import { parseLink } from '../src/core/config/link';
 import { splitDataset } from '../src/core/data/dataset';
 import { syntheticDataset } from '../src/core/data/synthetic';
 import type { BackendReport } from '../src/core/train/types';
-import { frameworkOptions, groupPenalty, hiddenDenseLayers, withoutNeurons } from './framework';
+import { frameworkOptions, groupPenalty, hiddenDenseLayers, maskedProbeLoss, withoutNeurons } from './framework';
 import { buildModel } from './model';
 import { Trainer } from './trainer';
 
@@ -27,7 +27,7 @@ describe('the compute penalty', () => {
     expect(value).toBeCloseTo(norms[0]! + 2 * norms[1]! + 3 * norms[2]!, 4);
   });
 
-  it('removes neurons without changing what the others compute', () => {
+  it('removes neurons without changing what the others compute', async () => {
     const { config } = parseLink('#dataset=blobs&hidden=4,3');
     const model = buildModel(config, [2], 3);
     // Zero neuron 1 of the first layer and neuron 2 of the second: their removal changes no output.
@@ -39,12 +39,29 @@ describe('the compute penalty', () => {
     k1.forEach((row) => (row[2] = 0));
     (ws[3] as unknown as number[])[2] = 0;
     model.setWeights(ws.map((w) => tf.tensor(w as number[])));
-    const smaller = withoutNeurons(model, config, [[true, false, true, true], [true, true, false]], [2], 3);
+    const smaller = await withoutNeurons(model, config, [[true, false, true, true], [true, true, false]], [2], 3);
     expect(hiddenDenseLayers(smaller).map((l) => (l.getWeights()[0] as tf.Tensor).shape[1])).toEqual([3, 2]);
     const x = tf.tensor2d([[0.3, -0.2], [1, 0.5], [-0.7, 0.1]]);
     const a = (model.predict(x) as tf.Tensor).arraySync() as number[][];
     const b = (smaller.predict(x) as tf.Tensor).arraySync() as number[][];
     a.forEach((row, i) => row.forEach((v, j) => expect(b[i]?.[j]).toBeCloseTo(v, 5)));
+  });
+});
+
+describe('the sizing probes', () => {
+  it('score a candidate by masking exactly as the model without those neurons would', async () => {
+    const { config } = parseLink('#dataset=blobs&hidden=6,5');
+    const model = buildModel(config, [2], 3);
+    const keep = [[true, false, true, true, false, true], [false, true, true, true, true]];
+    const smaller = await withoutNeurons(model, config, keep, [2], 3);
+    const x = tf.tensor2d([[0.3, -0.2], [1, 0.5], [-0.7, 0.1], [0.2, 0.9]]);
+    const oneHot = tf.oneHot(tf.tensor1d([0, 2, 1, 2], 'int32'), 3).toFloat();
+    const probe = { x, oneHot };
+    const masked = await maskedProbeLoss(model, probe, keep);
+    const removed = await maskedProbeLoss(smaller, probe, null);
+    expect(masked).toBeCloseTo(removed, 5);
+    expect(await maskedProbeLoss(model, probe, null)).not.toBeCloseTo(masked, 3);
+    tf.dispose([x, oneHot]);
   });
 });
 
@@ -58,15 +75,21 @@ describe('a run with the framework on', () => {
     const trainer = new Trainer();
     const summary = await trainer.run(config, data, report, () => undefined, frameworkOptions(config, { inputShape: [2], numClasses: 3, trainExamples: 720 }, context, (e) => log.push(e)));
     const what = log.map((e) => e.what);
-    expect(what.some((w) => w.startsWith('removed hidden neurons: 32 ->'))).toBe(true);
-    // Adam: the learning rate follows the square root of the batch ratio.
-    expect(what).toContain('batch size 16 -> 32, learning rate 0.0200 -> 0.0283');
+    // The sizing decision after epoch 1: the objective keeps 9 of 32 neurons, the gradient noise
+    // allows batch 32, and Adam's learning rate follows sqrt(batch ratio) x width ratio.
+    expect(what.slice(0, 3)).toEqual(['hidden neurons 32 -> 9', 'batch size 16 -> 32', 'learning rate 0.0200 -> 0.101']);
+    expect(log[0]?.why).toMatch(/lowest objective .*\b9: [\d.]+ \+ [\d.]+ = [\d.]+/);
+    expect(log[1]?.why).toMatch(/gradient noise scale B_simple is about \d+ examples/);
+    // Then the controller doubles the batch on the dirty grid (square-root rule for Adam).
+    expect(what).toContain('batch size 32 -> 64, learning rate 0.101 -> 0.142');
+    // With the neurons removed, no compute penalty is applied or logged.
+    expect(what.some((w) => w.startsWith('compute penalty'))).toBe(false);
     expect(log.every((e) => e.why.length > 20)).toBe(true);
     const units = hiddenDenseLayers(trainer.model as tf.LayersModel).map((l) => (l.getWeights()[0] as tf.Tensor).shape[1] as number);
     expect(units[0]).toBeLessThan(32);
     expect(summary.outcome).toBe('finished');
-    // Fewer steps once the batch doubled: 45 at batch 16, then 22 at 32, then 11 at 64.
-    expect(summary.metrics.steps).toBe(45 + 22 + 11);
+    // Fewer steps once the batch grew: 45 at batch 16, then 11 and 11 at 64.
+    expect(summary.metrics.steps).toBe(45 + 11 + 11);
     expect(summary.metrics.testAccuracy).toBeGreaterThan(0.8);
     trainer.model?.dispose();
   });
@@ -79,7 +102,7 @@ describe('removing neurons on the wasm backend', () => {
     try {
       const { config } = parseLink('#hidden=8');
       const model = buildModel(config, [4, 4, 1], 3);
-      const smaller = withoutNeurons(model, config, [[true, false, true, true, false, true, true, true]], [4, 4, 1], 3);
+      const smaller = await withoutNeurons(model, config, [[true, false, true, true, false, true, true, true]], [4, 4, 1], 3);
       const out = smaller.predict(tf.ones([2, 4, 4, 1])) as tf.Tensor;
       expect(out.shape).toEqual([2, 3]);
     } finally {

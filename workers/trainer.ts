@@ -113,15 +113,37 @@ export interface EpochChange {
   readonly learningRate?: number;
 }
 
+/** A fixed slice of the training split that the framework's probes read (they only compare candidates). */
+export interface ProbeSet {
+  readonly x: tf.Tensor;
+  readonly oneHot: tf.Tensor;
+}
+
+/** What the trainer tells `onStructure`, between two steps. */
+export interface StructureInfo {
+  readonly stepsDone: number;
+  readonly model: tf.LayersModel;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  /** The first examples of the training split (at most PROBE_EXAMPLES); owned by the trainer. */
+  readonly probe: ProbeSet;
+}
+
+/** Changes that take effect from the very next step. A new model restarts the optimizer. */
+export type StructureChange = EpochChange;
+
+/** Size of the probe set handed to `onStructure`. */
+export const PROBE_EXAMPLES = 512;
+
 /** Optional behaviour of a run: hooks for compression and checkpoints, and a checkpoint to continue. */
 export interface TrainerOptions {
   /** Adds a compute penalty to the loss; the loss curve still shows the task loss alone. */
   readonly penalty?: PenaltyOptions;
   /** Called after each epoch's evaluation; may change the model, batch size or learning rate. */
   readonly onEpochEnd?: (info: EpochEndInfo) => Promise<EpochChange | void>;
-  /** A run-wide step index after which `onStructure` may replace the model mid-epoch. */
+  /** A run-wide step index after which `onStructure` may change the model and batch size mid-epoch. */
   readonly structureAtStep?: number;
-  readonly onStructure?: (info: { readonly stepsDone: number; readonly model: tf.LayersModel }) => Promise<tf.Sequential | null>;
+  readonly onStructure?: (info: StructureInfo) => Promise<StructureChange | null>;
   /**
    * Called after every optimizer step with the step's index over the whole run (pruning masks go
    * here). A returned promise is awaited before the next step, so a mask update reads the weights
@@ -302,7 +324,9 @@ export class Trainer {
       for (const record of resume.epochs) emit({ type: 'epoch', record });
     }
     const startEpoch = resume?.epoch ?? 0;
-    const startStep = resume?.stepInEpoch ?? 0;
+    // Checkpoints before the batch size could change mid-epoch hold only the step within the epoch.
+    const startOffset = resume ? (resume.epochOffset ?? resume.stepInEpoch * batchSize) : 0;
+    let epochOffset = startOffset;
 
     /** Writes a checkpoint of the run between two steps (call with no step in flight). */
     const checkpoint = async (paused: boolean): Promise<void> => {
@@ -321,6 +345,7 @@ export class Trainer {
         stepsDone: flushedSteps,
         epoch,
         stepInEpoch: epochSteps,
+        epochOffset,
         epochLossSum,
         epochCorrect,
         trainingMs: paused ? trainingMs : trainingMs + (now() - runningSince),
@@ -344,6 +369,23 @@ export class Trainer {
       this.model = model;
       trainable = model.trainableWeights.map((w) => w.read() as tf.Variable);
       optimizer = buildOptimizer({ ...config, train: { ...config.train, learningRate } });
+    };
+
+    /**
+     * Applies a change between steps: a new model, learning rate or batch size, from the next step
+     * on. `epochsAfter` counts the whole epochs after the current one, for the new step total.
+     */
+    const applyChange = (change: EpochChange, epochsAfter: number): void => {
+      if (change.model) replaceModel(change.model);
+      if (change.learningRate !== undefined) {
+        learningRate = change.learningRate;
+        setLearningRate(optimizer, learningRate);
+      }
+      if (change.batchSize !== undefined && change.batchSize !== batchSize) {
+        batchSize = Math.min(change.batchSize, n);
+        stepsPerEpoch = Math.floor(n / batchSize);
+        totalSteps = stepRecords.length + Math.floor((n - epochOffset) / batchSize) + stepsPerEpoch * epochsAfter;
+      }
     };
 
     const flush = async (wait: boolean): Promise<void> => {
@@ -460,19 +502,22 @@ export class Trainer {
       outer: for (epoch = startEpoch; epoch < config.train.epochs; epoch++) {
         const order = tf.tensor1d(Int32Array.from(permutation(n, shuffle)), 'int32');
         currentOrder = order;
-        const first = epoch === startEpoch ? startStep : 0;
-        if (first === 0) {
+        // Examples of this epoch used so far: the batch size may change mid-epoch (the framework).
+        epochOffset = epoch === startEpoch ? startOffset : 0;
+        if (epochOffset === 0) {
           epochLossSum = 0;
           epochCorrect = 0;
           epochSteps = 0;
         }
-        for (let s = first; s < stepsPerEpoch; s++) {
+        while (epochOffset + batchSize <= n) {
           if (!(await gate())) {
             order.dispose();
             break outer;
           }
+          const at = epochOffset;
+          const size = batchSize;
           const step = () => tf.tidy(() => {
-            const idx = order.slice(s * batchSize, batchSize);
+            const idx = order.slice(at, size);
             const xb = tf.gather(train.x, idx);
             const yb = tf.gather(train.oneHot, idx);
             const lb = tf.gather(train.labels, idx);
@@ -509,12 +554,20 @@ export class Trainer {
             kernelMs = typeof info.kernelMs === 'number' && Number.isFinite(info.kernelMs) ? info.kernelMs : null;
             if (kernelMs === null) sampleKernels = false;
           } else step();
+          epochOffset += size;
           const hooked = options.afterStep?.(model, stepNo);
           if (hooked instanceof Promise) await hooked;
           if (options.onStructure && options.structureAtStep === stepNo + 1) {
             await flush(true);
-            const smaller = await options.onStructure({ stepsDone: flushedSteps, model });
-            if (smaller) replaceModel(smaller);
+            const probeSize = Math.min(PROBE_EXAMPLES, n);
+            const probe = { x: train.x.slice(0, probeSize), oneHot: train.oneHot.slice(0, probeSize) };
+            let change: StructureChange | null;
+            try {
+              change = await options.onStructure({ stepsDone: flushedSteps, model, batchSize, learningRate, probe });
+            } finally {
+              tf.dispose([probe.x, probe.oneHot]);
+            }
+            if (change) applyChange(change, config.train.epochs - epoch - 1);
           }
           const t1 = now();
           if (now() - lastReadback > READBACK_INTERVAL_MS || pendingLoss.length >= READBACK_MAX_STEPS) await flush(false);
@@ -540,7 +593,7 @@ export class Trainer {
         const record: EpochRecord = {
           epoch: epoch + 1,
           trainLoss: lastTrainLoss,
-          trainAccuracy: epochCorrect / (epochSteps * batchSize),
+          trainAccuracy: epochCorrect / Math.max(1, epochOffset),
           testLoss: result.loss,
           testAccuracy: result.accuracy,
         };
@@ -556,16 +609,9 @@ export class Trainer {
             batchSize,
             learningRate,
           });
-          if (change?.model) replaceModel(change.model);
-          if (change?.learningRate !== undefined) {
-            learningRate = change.learningRate;
-            setLearningRate(optimizer, learningRate);
-          }
-          if (change?.batchSize !== undefined && change.batchSize !== batchSize) {
-            batchSize = Math.min(change.batchSize, n);
-            stepsPerEpoch = Math.floor(n / batchSize);
-            totalSteps = flushedSteps + stepsPerEpoch * (config.train.epochs - epoch - 1);
-          }
+          // The change applies from the start of the next epoch, which has this many epochs after it.
+          epochOffset = 0;
+          if (change) applyChange(change, config.train.epochs - epoch - 2);
         }
         if (epoch + 1 < config.train.epochs) emit({ type: 'phase', phase: 'training', message: `Training epoch ${epoch + 2}.` });
         startClock();

@@ -156,6 +156,8 @@ export interface ExperimentConfig {
     shrinkAfter: number;
     /** A neuron is removed when its weight norm is below this share of its layer's largest. */
     shrinkBelow: number;
+    /** Smallest share of each hidden layer's neurons the sizing decision may keep. */
+    minKeep: number;
     /** Reference intensity in gCO2/kWh (0: the first intensity the run sees). */
     refIntensity: number;
     /** Largest batch size the controller may choose. */
@@ -177,7 +179,7 @@ export const DEFAULT_CONFIG: Readonly<ExperimentConfig> = Object.freeze({
     pruning: 'off', initialSparsity: 0, finalSparsity: 0.8, beginEpoch: 0, endEpoch: 1, frequency: 25, precision: 'uint8',
     distill: 'off', temperature: 4, alpha: 0.1, studentHidden: [32], budgetWh: 0, onBudget: 'prune', budgetSparsity: 0.9,
   },
-  objective: { framework: 'off', alpha: 1, beta: 0.25, gamma: 0.25, penalty: 0.002, shrinkAfter: 1, shrinkBelow: 0.3, refIntensity: 0, maxBatch: 256 },
+  objective: { framework: 'off', alpha: 1, beta: 0.25, gamma: 0.25, penalty: 0.002, shrinkAfter: 1, shrinkBelow: 0.3, minKeep: 0.25, refIntensity: 0, maxBatch: 256 },
 } satisfies ExperimentConfig);
 
 type Kind = 'number' | 'int' | 'enum' | 'intList' | 'url' | 'text';
@@ -279,6 +281,7 @@ export const FIELDS: readonly FieldSpec[] = [
   field('penalty', 'objective.penalty', 'number', 'a number from 0 to 1', num(0, 1)),
   field('shrinkAfter', 'objective.shrinkAfter', 'number', 'a number of epochs from 0 (never) to 100, fractions allowed', num(0, 100)),
   field('shrinkBelow', 'objective.shrinkBelow', 'number', 'a number from 0 to 0.9', num(0, 0.9)),
+  field('minKeep', 'objective.minKeep', 'number', 'a share of neurons from 0.05 to 1', num(0.05, 1)),
   field('refIntensity', 'objective.refIntensity', 'number', 'a number of gCO2/kWh from 0 (the first seen) to 2000', num(0, 2000)),
   field('maxBatch', 'objective.maxBatch', 'int', 'a whole number from 1 to 1024', int(1, 1024)),
 ];

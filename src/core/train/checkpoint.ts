@@ -28,6 +28,8 @@ export interface RunCheckpoint {
   /** Epoch of the next step, from 0, and the step's index within that epoch. */
   readonly epoch: number;
   readonly stepInEpoch: number;
+  /** Examples of that epoch already used (differs from stepInEpoch x batch size once the batch size changed mid-epoch). */
+  readonly epochOffset?: number;
   /** Running sums of the epoch in progress. */
   readonly epochLossSum: number;
   readonly epochCorrect: number;
