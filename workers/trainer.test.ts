@@ -169,6 +169,41 @@ describe('checkpoints', () => {
     expect(resumed.metrics.steps).toBe(whole.metrics.steps);
   });
 
+  it('changes the batch size mid-epoch, and a checkpoint taken after it continues bit-exact', async () => {
+    const config = configOf('#dataset=xor&samples=800&hidden=8&batch=16&epochs=2&seed=11&optimizer=momentum&lr=0.05');
+    await tf.setBackend('cpu');
+    const data = splitDataset(syntheticDataset('xor', 800, 0.1, 11), 0.2, 11);
+    const grow = { structureAtStep: 10, onStructure: async (info: { batchSize: number }) => ({ batchSize: info.batchSize * 2 }) };
+    const plain = new Trainer();
+    const whole = await plain.run(config, data, report('cpu'), () => undefined, grow);
+    // 640 examples: 10 steps of 16, then (640 - 160) / 32 = 15 of 32 in epoch 1, and 20 of 32 in epoch 2.
+    expect(whole.metrics.steps).toBe(10 + 15 + 20);
+    expect(whole.epochs[0]?.trainAccuracy).toBeLessThanOrEqual(1);
+
+    let saved: RunCheckpoint | null = null;
+    const first = new Trainer();
+    await first.run(config, data, report('cpu'), () => undefined, {
+      ...grow,
+      // Pause after step 18, mid-epoch and after the change.
+      afterStep: (_m, step) => {
+        if (step === 17) first.pause();
+      },
+      onCheckpoint: (c) => {
+        saved = c;
+        first.stop();
+      },
+    });
+    const checkpoint = saved as unknown as RunCheckpoint;
+    expect(checkpoint.batchSize).toBe(32);
+    expect(checkpoint.epoch).toBe(0);
+    expect(checkpoint.stepsDone).toBe(18);
+    expect(checkpoint.epochOffset).toBe(160 + 8 * 32);
+    const second = new Trainer();
+    const resumed = await second.run(config, data, report('cpu'), () => undefined, { ...grow, resume: structuredClone(checkpoint) });
+    expect(resumed.lossCurve).toEqual(whole.lossCurve);
+    expect(resumed.epochs).toEqual(whole.epochs);
+  });
+
   it('calls afterStep once per step with the run-wide step index', async () => {
     const config = configOf('#dataset=xor&samples=400&hidden=4&batch=32&epochs=2&seed=1');
     await tf.setBackend('cpu');
