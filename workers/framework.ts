@@ -1,8 +1,10 @@
 /**
  * The multi-objective framework in the training worker (issue 6): the compute penalty
  * (group sparsity over hidden neurons, weighted by each neuron's multiply-accumulates and scaled
- * by beta + gamma * intensity / reference), the controller's epoch-boundary decisions, and the
- * removal of neurons the penalty has switched off, which really removes their compute.
+ * by beta + gamma * intensity / reference), the sizing decision (the width the objective scores
+ * best on measured probes, and the batch size the measured gradient noise allows), and the
+ * controller's epoch-boundary decisions. Removed neurons really remove their compute. For a CNN
+ * only the Dense head is sized, and its MACs ratio counts the Dense layers alone.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig } from '../src/core/config/schema';

@@ -152,7 +152,7 @@ export interface ExperimentConfig {
     gamma: number;
     /** Penalty coefficient at the reference intensity with beta = gamma = 1. */
     penalty: number;
-    /** After this many epochs (fractions allowed), hidden neurons whose weights the penalty shrank are removed. */
+    /** After this many epochs (fractions allowed) the sizing decision picks the hidden width and batch size (0: never). */
     shrinkAfter: number;
     /** A neuron is removed when its weight norm is below this share of its layer's largest. */
     shrinkBelow: number;
