@@ -14,6 +14,7 @@ import { mlpMacs, neuronEnergyWeights } from '../src/core/objective/objective';
 import {
   KEEP_SHARES,
   batchForNoise,
+  keptWidths,
   computePressure,
   learningRateAfterSizing,
   noiseScale,
@@ -225,7 +226,8 @@ export function frameworkOptions(
   const settings = (): ControllerSettings => ({
     weights,
     refIntensity: refIntensity ?? intensityNow(),
-    basePenalty: o.penalty,
+    // A model whose neurons are already removed trains on the task alone.
+    basePenalty: shrunk ? 0 : o.penalty,
     // Compression past an energy budget is the compression module's budget rule (issue 5).
     energyBudgetWh: Number.POSITIVE_INFINITY,
     baseBatchSize: config.train.batchSize,
@@ -257,9 +259,10 @@ export function frameworkOptions(
     coefficient = 0;
     refIntensity ??= intensityNow();
     const { model, probe } = info;
-    const widths = hiddenDenseLayers(model).map((l) => (l.getWeights()[0] as tf.Tensor).shape[1] as number);
-    const [inputs] = denseWidths(model);
-    const fullSizes = denseWidths(model);
+    const sizes = denseWidths(model);
+    const widths = sizes.slice(1, -1);
+    const totalWidth = widths.reduce((a, b) => a + b, 0);
+    const isFull = (hidden: readonly number[]) => hidden.every((h, l) => h === widths[l]);
     const importance = await neuronImportance(model);
     // The gradient noise of the model as trained so far sets the batch size (a model just pruned
     // has a large gradient that says little about the noise of the task).
@@ -275,23 +278,22 @@ export function frameworkOptions(
     const seen = new Set<string>();
     const candidates: WidthCandidate[] = [];
     for (const share of shares) {
-      const hidden = alive.map((n, l) => Math.min(n, Math.max(floor[l] as number, Math.round(n * share))));
+      const hidden = keptWidths(alive, share, floor);
       const key = hidden.join(',');
       if (seen.has(key)) continue;
       seen.add(key);
-      const same = hidden.every((h, l) => h === widths[l]);
       candidates.push({
-        keep: hidden.reduce((a, b) => a + b, 0) / widths.reduce((a, b) => a + b, 0),
+        keep: hidden.reduce((a, b) => a + b, 0) / totalWidth,
         hidden,
-        probeLoss: await maskedProbeLoss(model, probe, same ? null : topKeep(importance, hidden)),
-        macsRatio: mlpMacs([inputs as number, ...hidden, data.numClasses]) / mlpMacs(fullSizes),
+        probeLoss: await maskedProbeLoss(model, probe, isFull(hidden) ? null : topKeep(importance, hidden)),
+        macsRatio: mlpMacs([sizes[0] as number, ...hidden, sizes[sizes.length - 1] as number]) / mlpMacs(sizes),
       });
     }
     const pressure = computePressure(weights, intensityNow(), refIntensity);
     const remaining = Math.max(0, 1 - info.stepsDone / Math.max(1, totalSteps));
     const ranked = rankWidths(candidates, weights, pressure, remaining);
     const best = ranked[0] as (typeof ranked)[number];
-    const chosen = best.hidden.every((h, l) => h === widths[l]) ? null : await withoutNeurons(model, config, topKeep(importance, best.hidden), data.inputShape, data.numClasses);
+    const chosen = isFull(best.hidden) ? null : await withoutNeurons(model, config, topKeep(importance, best.hidden), data.inputShape, data.numClasses);
     const table = ranked
       .slice()
       .sort((a, b) => b.keep - a.keep)
@@ -305,7 +307,7 @@ export function frameworkOptions(
     });
 
     const batchSize = noise ? batchForNoise(noise.bSimple, info.batchSize, o.maxBatch) : info.batchSize;
-    const widthRatio = widths.reduce((a, b) => a + b, 0) / best.hidden.reduce((a, b) => a + b, 0);
+    const widthRatio = totalWidth / best.hidden.reduce((a, b) => a + b, 0);
     const learningRate = learningRateAfterSizing(info.learningRate, batchSize / info.batchSize, widthRatio, config.train.optimizer);
     if (noise) {
       log({
@@ -343,15 +345,10 @@ export function frameworkOptions(
       learningRate: info.learningRate,
       compressed: true,
     });
-    // Once the idle neurons are gone the penalty has done its work.
-    coefficient = shrunk ? 0 : decision.penalty;
+    coefficient = decision.penalty;
     if (decision.batchSize !== info.batchSize) change.batchSize = decision.batchSize;
     if (decision.learningRate !== info.learningRate) change.learningRate = decision.learningRate;
-    for (const entry of decision.log) {
-      // A model whose neurons are already removed trains without the penalty: say nothing of it.
-      if (shrunk && entry.what.startsWith('compute penalty')) continue;
-      log({ time: Date.now(), step: info.stepsDone, what: entry.what, why: entry.why });
-    }
+    for (const entry of decision.log) log({ time: Date.now(), step: info.stepsDone, what: entry.what, why: entry.why });
     return change;
   };
   const structureAtStep = o.shrinkAfter > 0 && !shrunk ? Math.max(1, Math.round(o.shrinkAfter * stepsPerEpoch)) : undefined;

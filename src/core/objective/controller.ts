@@ -72,7 +72,8 @@ export function controllerDecision(s: ControllerSettings, state: ControllerState
   const log: LogEntry[] = [];
   const epoch = state.epoch;
   const penalty = penaltyCoefficient(state.intensity, s.weights, s.refIntensity, s.basePenalty);
-  log.push({
+  // No penalty in use (none configured, or the neurons are already removed): nothing to report.
+  if (s.basePenalty > 0) log.push({
     epoch,
     what: `compute penalty ${penalty.toPrecision(3)}`,
     why: `the grid is at ${Math.round(state.intensity)} gCO2/kWh against a reference of ${Math.round(s.refIntensity)}; the penalty scales with beta + gamma x intensity / reference`,

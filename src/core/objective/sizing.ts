@@ -55,9 +55,12 @@ export function rankWidths(candidates: readonly WidthCandidate[], w: ObjectiveWe
   return scored.sort((a, b) => a.total - b.total || b.keep - a.keep);
 }
 
-/** Hidden widths for keeping `share` of each layer's neurons, at least `minimum` each (and at least 1). */
-export function keptWidths(widths: readonly number[], share: number, minimum = 1): number[] {
-  return widths.map((n) => Math.min(n, Math.max(1, minimum, Math.round(n * share))));
+/**
+ * Hidden widths for keeping `share` of each layer's neurons, at least `minimum` each (one number
+ * for every layer, or one per layer) and at least 1, never more than the layer has.
+ */
+export function keptWidths(widths: readonly number[], share: number, minimum: number | readonly number[] = 1): number[] {
+  return widths.map((n, l) => Math.min(n, Math.max(1, typeof minimum === 'number' ? minimum : (minimum[l] ?? 1), Math.round(n * share))));
 }
 
 /** The simple gradient noise scale and the two estimates it is made of. */
