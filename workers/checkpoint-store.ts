@@ -3,7 +3,13 @@
  * reload or a crash loses no progress. One run is kept: a new run replaces it, and a run that
  * ends (finished, stopped or failed) deletes it.
  */
+import { parseConfigObject } from '../src/core/config/link';
 import { isUsableCheckpoint, type RunCheckpoint } from '../src/core/train/checkpoint';
+
+/** A stored checkpoint whose config does not pass the config schema; it has been deleted. */
+export class InvalidCheckpointError extends Error {
+  override readonly name = 'InvalidCheckpointError';
+}
 
 const DB_NAME = 'carbon-aware-lab';
 const STORE = 'checkpoints';
@@ -38,13 +44,24 @@ export async function saveCheckpoint(checkpoint: RunCheckpoint): Promise<void> {
   await withStore('readwrite', (s) => s.put(checkpoint, KEY));
 }
 
-/** The stored checkpoint, or null when there is none or it cannot be continued (it is then deleted). */
+/**
+ * The stored checkpoint, or null when there is none or it is not a checkpoint this version can
+ * continue (it is then deleted). Its config passes the config schema, as a link's does: a config
+ * with a bad field is not trusted, it is deleted and an InvalidCheckpointError names the fields.
+ */
 export async function loadCheckpoint(): Promise<RunCheckpoint | null> {
   const value = await withStore<unknown>('readonly', (s) => s.get(KEY));
   if (value === undefined) return null;
-  if (isUsableCheckpoint(value)) return value;
-  await clearCheckpoint();
-  return null;
+  if (!isUsableCheckpoint(value)) {
+    await clearCheckpoint();
+    return null;
+  }
+  const { config, issues } = parseConfigObject(value.config);
+  if (issues.length > 0) {
+    await clearCheckpoint();
+    throw new InvalidCheckpointError(`The run saved in this browser has settings this lab cannot use (${issues.map((i) => i.message).join(' ')}); it was deleted. Press Start to train again.`);
+  }
+  return { ...value, config };
 }
 
 export async function clearCheckpoint(): Promise<void> {

@@ -7,6 +7,10 @@ import type { BackendReport, PruningEvent, TrainEvent } from '../src/core/train/
 import { kernelSparsity } from './compress';
 import { exportForDownload, importZip, RunPruning, type CompressionState } from './compress-lab';
 import { Trainer } from './trainer';
+import type { ExportMetadata } from './contract';
+
+/** The worker writes metadata.json as it is given; its fields are the page's concern. */
+const metadata = { link: '#a=1' } as ExportMetadata;
 
 const backend: BackendReport = { choice: 'cpu', backend: 'cpu', explanation: 'test', skipped: [], adapter: null, timestampQuery: false };
 
@@ -50,14 +54,14 @@ describe('export and import', () => {
   it('measures the file it exports, and a damaged file gets a clear error', async () => {
     const { config, data, model } = await trainWith('#dataset=blobs&samples=600&hidden=16&batch=32&epochs=1&seed=3&prune=on&sparsity=0.5&pruneTo=0');
     const state: CompressionState = { config, data, model, student: null };
-    const outcome = await exportForDownload(state, { which: 'trained', precision: 'uint8', metadata: { a: 1 }, runCsv: 'x\n' });
+    const outcome = await exportForDownload(state, { which: 'trained', precision: 'uint8', metadata, runCsv: 'x\n' });
     expect(outcome.sizes.precision).toBe('uint8');
     expect(outcome.overallSparsity).toBeGreaterThan(0.45);
     expect(Math.abs(outcome.accuracyAfter - outcome.accuracyBefore)).toBeLessThan(0.05);
     const zip = new Uint8Array(outcome.zip);
     expect((await importZip(state, zip)).accuracy).toBeCloseTo(outcome.accuracyAfter, 10);
     await expect(importZip(state, zip.subarray(0, zip.length - 30))).rejects.toThrow(/cannot be loaded as an exported model: .*zip/i);
-    await expect(exportForDownload({ ...state, student: null }, { which: 'student', precision: 'uint8', metadata: {}, runCsv: '' })).rejects.toThrow('no distilled student');
+    await expect(exportForDownload({ ...state, student: null }, { which: 'student', precision: 'uint8', metadata, runCsv: '' })).rejects.toThrow('no distilled student');
     model.dispose();
   });
 });

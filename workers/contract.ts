@@ -8,6 +8,9 @@ import type { SavedRunInfo } from '../src/core/train/checkpoint';
 import type { CompressionSizes, WeightPrecision } from '../src/core/compress';
 import type { PruningEvent } from '../src/core/train/types';
 import type { DeploymentMeasurement, DeploymentRequest } from '../src/core/deploy';
+import type { LabResult } from '../src/core/result';
+import type { RunLogEntry } from '../src/core/compress/plan';
+import type { GramsCO2PerKWh, WattHours } from '../src/core/units';
 
 /** One-shot pruning of the trained model, with optional fine-tuning. */
 export interface OneShotOutcome {
@@ -38,11 +41,24 @@ export interface DistillOutcome {
   readonly seconds: number;
 }
 
+/**
+ * metadata.json of an export: the run's result file without its loss curve and epoch table
+ * (run.csv holds the epochs), plus what the export adds. Never a credential.
+ */
+export type ExportMetadata = Omit<LabResult, 'lossCurve' | 'epochs'> & {
+  readonly exportedModel: 'trained' | 'student';
+  /** Names of the output classes, in output order. */
+  readonly labels: readonly string[];
+  readonly compressionSettings: ExperimentConfig['compress'];
+  readonly runLog: readonly RunLogEntry[];
+};
+
 export interface ExportRequest {
   readonly which: 'trained' | 'student';
   readonly precision: WeightPrecision;
-  /** metadata.json: config, link, labels, metrics, energy and carbon. Never a credential. */
-  readonly metadata: Readonly<Record<string, unknown>>;
+  /** Written as metadata.json. */
+  readonly metadata: ExportMetadata;
+  /** Written as run.csv: one row per epoch with its energy and carbon. */
   readonly runCsv: string;
 }
 
@@ -91,16 +107,19 @@ export interface LabWorkerApi {
    * paused if it was saved paused. Resolves and rejects like `train`.
    */
   resumeSaved(onEvent: (event: TrainEvent) => void): Promise<RunSummary>;
-  /** The run saved in this browser by a tab that closed or reloaded mid-run, or null. */
+  /**
+   * The run saved in this browser by a tab that closed or reloaded mid-run, or null. Rejects, naming
+   * the bad fields, when the saved config fails the config schema (the saved run is then deleted).
+   */
   savedRun(): Promise<SavedRunInfo | null>;
   /** Deletes the saved run. */
   discardSavedRun(): Promise<void>;
   /**
-   * Tells the running training what the page knows: the grid intensity now (gCO2/kWh, null if not
-   * known yet) and the energy estimate so far (Wh). The multi-objective framework reads them at
-   * epoch boundaries.
+   * Tells the running training what the page knows: the grid intensity now (null if not known
+   * yet) and the energy estimate so far. The multi-objective framework reads them at epoch
+   * boundaries.
    */
-  updateRunContext(intensity: number | null, energyWh: number): void;
+  updateRunContext(intensity: GramsCO2PerKWh | null, energy: WattHours): void;
   /** Pauses between two steps; progress so far is kept. */
   pause(): void;
   resume(): void;

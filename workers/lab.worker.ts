@@ -1,4 +1,3 @@
-/// <reference lib="webworker" />
 /** The training worker: exposes the LabWorkerApi over Comlink. All tfjs work happens here. */
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
@@ -10,27 +9,42 @@ import { loadData } from './data';
 import { benchmarkBackend } from './bench';
 import { DeviceLostError, Trainer, summariseData } from './trainer';
 import { frameworkOptions, type RunContext } from './framework';
-import { clearCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint-store';
+import { clearCheckpoint, InvalidCheckpointError, loadCheckpoint, saveCheckpoint } from './checkpoint-store';
 import { savedRunInfo, type RunCheckpoint, type SavedRunInfo } from '../src/core/train/checkpoint';
 import { benchmarkDeployment } from './deploy';
 import type { DeploymentRequest } from '../src/core/deploy';
+import type { GramsCO2PerKWh, WattHours } from '../src/core/units';
 import { distillStudent, exportForDownload, importZip, oneShot, RunPruning, type CompressionState } from './compress-lab';
 
 const base = new URL(import.meta.env.BASE_URL, self.location.origin).href;
-let trainer: Trainer | null = null;
-let stopPending = false;
-let lastModel: tf.LayersModel | null = null;
-/** The grid intensity and energy so far, as the page last reported them (the framework reads them). */
-let runContext: RunContext = { intensity: null, energyWh: 0 };
-/** The last run's config, data, model and distilled student, for the compression calls. */
-const compression: CompressionState = { config: null, data: null, model: null, student: null };
-let pruning: RunPruning | null = null;
+
+/** Everything the worker keeps between calls: one object, so a reader sees the whole of it. */
+interface LabSession {
+  /** The run in progress, or null. */
+  trainer: Trainer | null;
+  /** A stop that arrived before its run's trainer existed (while loading a checkpoint, say). */
+  stopPending: boolean;
+  /** The grid intensity and energy so far, as the page last reported them (the framework reads them). */
+  runContext: RunContext;
+  /** The last run's config, data, trained model and distilled student, for the compression calls. */
+  readonly compression: CompressionState;
+  /** Pruning during the run in progress. */
+  pruning: RunPruning | null;
+}
+
+const session: LabSession = {
+  trainer: null,
+  stopPending: false,
+  runContext: { intensity: null, energyWh: 0 },
+  compression: { config: null, data: null, model: null, student: null },
+  pruning: null,
+};
 
 /** Starts watching a GPU device: when it is lost, the current run stops with a message. */
 function watchDevice(device: GPUDevice): void {
   void device.lost.then((info) => {
     forgetGpuDevice();
-    trainer?.deviceLost(`the GPU device was lost (${info.reason === 'destroyed' ? 'destroyed' : 'driver or browser reset'}${info.message ? `: ${info.message}` : ''})`);
+    session.trainer?.deviceLost(`the GPU device was lost (${info.reason === 'destroyed' ? 'destroyed' : 'driver or browser reset'}${info.message ? `: ${info.message}` : ''})`);
   });
 }
 const watched = new WeakSet<GPUDevice>();
@@ -47,16 +61,16 @@ async function runTraining(config: ExperimentConfig, onEvent: (event: TrainEvent
   const emit = (event: TrainEvent) => {
     delivered = Promise.resolve(onEvent(event)).catch(() => undefined);
   };
-  trainer?.stop();
+  session.trainer?.stop();
   // One trained model is kept for evaluation and export; a new run replaces it.
-  lastModel?.dispose();
-  lastModel = null;
+  const { compression } = session;
+  compression.model?.dispose();
   compression.student?.dispose();
   Object.assign(compression, { config: null, data: null, model: null, student: null });
   const mine = new Trainer();
-  trainer = mine;
-  if (stopPending) mine.stop();
-  stopPending = false;
+  session.trainer = mine;
+  if (session.stopPending) mine.stop();
+  session.stopPending = false;
   let device: GPUDevice | null = null;
   try {
     emit({ type: 'phase', phase: 'loading', message: 'Choosing a backend…' });
@@ -74,15 +88,15 @@ async function runTraining(config: ExperimentConfig, onEvent: (event: TrainEvent
     if (!resume) await clearCheckpoint().catch(() => undefined);
     if (resume?.paused) mine.pause();
     let storageWarned = false;
-    runContext = { intensity: null, energyWh: 0 };
+    session.runContext = { intensity: null, energyWh: 0 };
     const framework =
       config.objective.framework === 'on'
-        ? frameworkOptions(config, summarised, runContext, (entry) => emit({ type: 'log', entry }), resume?.hidden ?? null)
+        ? frameworkOptions(config, summarised, session.runContext, (entry) => emit({ type: 'log', entry }), resume?.hidden ?? null)
         : null;
-    pruning?.dispose();
+    session.pruning?.dispose();
     const runPruning = new RunPruning(config, Math.floor(summarised.trainExamples / Math.min(config.train.batchSize, summarised.trainExamples)), emit);
     if (resume) runPruning.resumed();
-    pruning = runPruning;
+    session.pruning = runPruning;
     compression.config = config;
     compression.data = data;
     const summary = await mine.run(config, data, report, emit, {
@@ -110,12 +124,11 @@ async function runTraining(config: ExperimentConfig, onEvent: (event: TrainEvent
     }
     throw error instanceof Error ? new Error(error.message) : new Error(String(error));
   } finally {
-    lastModel = mine.model;
-    compression.model = lastModel;
-    if (trainer === mine) {
-      trainer = null;
-      pruning?.dispose();
-      pruning = null;
+    compression.model = mine.model;
+    if (session.trainer === mine) {
+      session.trainer = null;
+      session.pruning?.dispose();
+      session.pruning = null;
     }
     await delivered;
   }
@@ -123,11 +136,11 @@ async function runTraining(config: ExperimentConfig, onEvent: (event: TrainEvent
 
 const api = {
   train(config: ExperimentConfig, onEvent: (event: TrainEvent) => void): Promise<RunSummary> {
-    stopPending = false;
+    session.stopPending = false;
     return runTraining(config, onEvent, null);
   },
   async resumeSaved(onEvent: (event: TrainEvent) => void): Promise<RunSummary> {
-    stopPending = false;
+    session.stopPending = false;
     const checkpoint = await loadCheckpoint();
     if (!checkpoint) throw new Error('There is no saved run in this browser to resume (it may have finished, or been discarded).');
     return runTraining(checkpoint.config, onEvent, checkpoint);
@@ -136,21 +149,23 @@ const api = {
     try {
       const checkpoint = await loadCheckpoint();
       return checkpoint ? savedRunInfo(checkpoint) : null;
-    } catch {
+    } catch (error) {
+      // A checkpoint with a bad config is named to the user; a browser without storage has none.
+      if (error instanceof InvalidCheckpointError) throw new Error(error.message);
       return null;
     }
   },
   discardSavedRun: () => clearCheckpoint().catch(() => undefined),
-  updateRunContext: (intensity: number | null, energyWh: number) => {
-    runContext.intensity = intensity;
-    runContext.energyWh = energyWh;
+  updateRunContext: (intensity: GramsCO2PerKWh | null, energy: WattHours) => {
+    session.runContext.intensity = intensity;
+    session.runContext.energyWh = energy;
   },
-  pause: () => trainer?.pause(),
-  resume: () => trainer?.resume(),
+  pause: () => session.trainer?.pause(),
+  resume: () => session.trainer?.resume(),
   stop: () => {
     // A stop that arrives while a run is still starting (loading a checkpoint, say) applies to it.
-    if (trainer) trainer.stop();
-    else stopPending = true;
+    if (session.trainer) session.trainer.stop();
+    else session.stopPending = true;
   },
   async benchmark(config: ExperimentConfig, backend: BackendId, steps: number, rounds: number): Promise<BenchmarkResult> {
     const report = await startBackend(backend, config.model.kind);
@@ -158,18 +173,19 @@ const api = {
     const data = await loadData(config, base);
     return benchmarkBackend(config, data, report, steps, rounds);
   },
-  raisePruningTarget: (sparsity: number) => pruning?.raiseTarget(sparsity),
-  pruneOneShot: (sparsity: number, fineTuneEpochs: number) => oneShot(compression, sparsity, fineTuneEpochs),
-  distill: (request: DistillRequest) => distillStudent(compression, request),
+  raisePruningTarget: (sparsity: number) => session.pruning?.raiseTarget(sparsity),
+  pruneOneShot: (sparsity: number, fineTuneEpochs: number) => oneShot(session.compression, sparsity, fineTuneEpochs),
+  distill: (request: DistillRequest) => distillStudent(session.compression, request),
   async exportModel(request: ExportRequest): Promise<CompressionOutcome> {
-    const outcome = await exportForDownload(compression, request);
+    const outcome = await exportForDownload(session.compression, request);
     return Comlink.transfer(outcome, [outcome.zip]);
   },
-  importModel: (zip: ArrayBuffer) => importZip(compression, new Uint8Array(zip)),
+  importModel: (zip: ArrayBuffer) => importZip(session.compression, new Uint8Array(zip)),
   benchmarkDeployment(request: DeploymentRequest) {
+    const { trainer, compression } = session;
     if (trainer) return Promise.reject(new Error('A run is in progress: benchmark the model when it has finished.'));
-    if (!lastModel) return Promise.reject(new Error('There is no trained model yet: train one first.'));
-    return benchmarkDeployment(lastModel, compression.data?.test ?? null, request);
+    if (!compression.model) return Promise.reject(new Error('There is no trained model yet: train one first.'));
+    return benchmarkDeployment(compression.model, compression.data?.test ?? null, request);
   },
   loseGpuDeviceForTest: () => {
     gpuDevice?.destroy();

@@ -3,19 +3,21 @@
  * one-shot pruning, distillation, the export and its report, and importing an export back. The
  * Lab owns one and forwards the worker's events; every worker call goes through the Lab's bridge.
  */
-import * as Comlink from 'comlink';
 import { budgetEntry, budgetPassed, budgetSparsityFor, energyPer1000InferencesWh, runCsv, type RunLogEntry } from '../core/compress/plan';
 import type { BackendId, ExperimentConfig } from '../core/config/schema';
-import { devicePower } from '../core/energy/power';
-import { fraction } from '../core/units';
+import { busyWatts } from '../core/energy/power';
 import type { DeviceProfile } from '../core/energy/profile-types';
 import type { CompressionSection, LabResult } from '../core/result';
 import type { PruningEvent } from '../core/train/types';
-import type { CompressionOutcome, DistillOutcome, ImportedModel, LabWorkerApi, OneShotOutcome } from '../../workers/contract';
+import type { CompressionOutcome, DistillOutcome, ExportMetadata, ImportedModel, OneShotOutcome } from '../../workers/contract';
+import { isCancellation, type WorkerBridge } from './bridge';
+
+/** The worker calls compression makes. */
+export type CompressionWorker = Pick<WorkerBridge, 'raisePruningTarget' | 'pruneOneShot' | 'distill' | 'exportModel' | 'importModel'>;
 
 /** What the page needs from the Lab to act on compression. */
 export interface CompressionHost {
-  api(): Comlink.Remote<LabWorkerApi>;
+  readonly worker: CompressionWorker;
   stopRun(): void;
   /** The device profile the footprint chose, the PUE and the backend; null before a run. */
   device(): { profile: DeviceProfile; pue: number; backend: BackendId } | null;
@@ -23,19 +25,15 @@ export interface CompressionHost {
   numClasses(): number;
 }
 
-/**
- * Watts of the device while a forward pass keeps it busy: the profile's typical power with the
- * GPU busy when the backend runs on it, the CPU busy (it drives the backend), and the RAM.
- */
-export function busyWatts(profile: DeviceProfile, backend: BackendId): number {
-  const gpuInUse = backend === 'webgpu' || backend === 'webgl';
-  const p = devicePower(profile, fraction(gpuInUse ? 1 : 0), fraction(1));
-  return p.gpu.typical + p.cpu.typical + p.ram.typical;
-}
-
 /** Labels of the classes, for metadata.json. */
 export function classLabels(config: ExperimentConfig, numClasses: number): string[] {
   return Array.from({ length: numClasses }, (_, i) => (config.data.dataset === 'mnist' ? String(i) : `class ${i}`));
+}
+
+/** metadata.json of an export: the result without its loss curve and epoch table, and what the export adds. */
+export function exportMetadata(result: LabResult, which: 'trained' | 'student', config: ExperimentConfig, numClasses: number, runLog: readonly RunLogEntry[]): ExportMetadata {
+  const { lossCurve: _curve, epochs: _epochs, ...rest } = result;
+  return { ...rest, exportedModel: which, labels: classLabels(config, numClasses), compressionSettings: config.compress, runLog };
 }
 
 export class Compression {
@@ -47,14 +45,32 @@ export class Compression {
   exported = $state.raw<Omit<CompressionOutcome, 'zip'> | null>(null);
   imported = $state.raw<ImportedModel | null>(null);
   importError = $state<string | null>(null);
+  /** Whether an import is being checked. */
+  importing = $state(false);
+  /** What the compression is doing now, in words; null when idle. */
   busy = $state<string | null>(null);
   error = $state<string | null>(null);
 
   private zip: ArrayBuffer | null = null;
+  /** Aborted by `cancel` (a Reset): the calls in flight reject and their busy states clear. */
+  private tasks = new AbortController();
   private budgetDone = false;
   private switchToStudent = false;
 
   constructor(private readonly host: CompressionHost) {}
+
+  /** The signal every worker call of this class carries. */
+  private get signal(): AbortSignal {
+    return this.tasks.signal;
+  }
+
+  /** Drops every call in flight (their answers are ignored) and clears the busy states at once. */
+  cancel(): void {
+    this.tasks.abort();
+    this.tasks = new AbortController();
+    this.busy = null;
+    this.importing = false;
+  }
 
   /** A new run starts: forget the last one's compression. */
   clear(): void {
@@ -82,7 +98,7 @@ export class Compression {
     if (!budgetPassed(wh, config.compress.budgetWh, this.budgetDone)) return;
     this.budgetDone = true;
     this.log(budgetEntry(config.compress, wh, step, Date.now()));
-    if (config.compress.onBudget === 'prune') void this.host.api().raisePruningTarget(budgetSparsityFor(config.compress));
+    if (config.compress.onBudget === 'prune') this.host.worker.raisePruningTarget(budgetSparsityFor(config.compress));
     else {
       this.switchToStudent = true;
       this.host.stopRun();
@@ -93,13 +109,16 @@ export class Compression {
   async afterRun(config: ExperimentConfig, result: () => LabResult | null): Promise<void> {
     const wanted = config.compress.pruning === 'on' || config.compress.distill === 'on' || this.switchToStudent;
     if (!wanted) return;
+    const signal = this.signal;
     if (config.compress.distill === 'on' || this.switchToStudent) await this.distill(config);
+    // Reset meanwhile: the model is gone with its worker.
+    if (signal.aborted) return;
     await this.buildExport(config, result, this.switchToStudent && this.distilled ? 'student' : 'trained');
   }
 
   async pruneOneShot(sparsity: number, fineTuneEpochs: number): Promise<void> {
     await this.task('Pruning the trained model…', async () => {
-      this.oneShotResult = await this.host.api().pruneOneShot(sparsity, fineTuneEpochs);
+      this.oneShotResult = await this.host.worker.pruneOneShot(sparsity, fineTuneEpochs, this.signal);
       this.exported = null;
       this.zip = null;
       this.log({ time: Date.now(), step: null, what: `one-shot pruning to ${(sparsity * 100).toFixed(0)} % with ${fineTuneEpochs} epoch(s) of fine-tuning`, why: 'asked for on the page' });
@@ -109,7 +128,7 @@ export class Compression {
   async distill(config: ExperimentConfig): Promise<void> {
     const c = config.compress;
     await this.task('Distilling the student…', async () => {
-      this.distilled = await this.host.api().distill({ temperature: c.temperature, alpha: c.alpha, studentHidden: [...c.studentHidden], epochs: config.train.epochs });
+      this.distilled = await this.host.worker.distill({ temperature: c.temperature, alpha: c.alpha, studentHidden: [...c.studentHidden], epochs: config.train.epochs }, this.signal);
       this.log({ time: Date.now(), step: null, what: `distilled a student with hidden [${c.studentHidden.join(', ')}] at T ${c.temperature}, alpha ${c.alpha}`, why: this.switchToStudent ? 'the energy budget was passed' : 'distillation is on in the settings' });
     });
   }
@@ -118,17 +137,11 @@ export class Compression {
   async buildExport(config: ExperimentConfig, result: () => LabResult | null, which: 'trained' | 'student' = 'trained'): Promise<ArrayBuffer | null> {
     return this.task('Exporting and evaluating the file…', async () => {
       const r = result();
-      const numClasses = this.host.numClasses();
-      const metadata = {
-        ...(r ?? {}),
-        exportedModel: which,
-        labels: classLabels(config, numClasses),
-        compressionSettings: config.compress,
-        runLog: this.runLog,
-      };
-      const byEpoch = r?.energy?.byEpoch ?? [];
-      const csv = runCsv((r?.epochs ?? []).map((e) => ({ ...e, kWh: byEpoch.find((b) => b.epoch === e.epoch)?.kWh ?? null, gCO2e: byEpoch.find((b) => b.epoch === e.epoch)?.gCO2e ?? null })));
-      const outcome = await this.host.api().exportModel({ which, precision: config.compress.precision, metadata: JSON.parse(JSON.stringify(metadata)) as Record<string, unknown>, runCsv: csv });
+      if (!r) throw new Error('There is no finished run to export: train one first.');
+      const metadata = exportMetadata(r, which, config, this.host.numClasses(), this.runLog);
+      const byEpoch = r.energy?.byEpoch ?? [];
+      const csv = runCsv(r.epochs.map((e) => ({ ...e, kWh: byEpoch.find((b) => b.epoch === e.epoch)?.kWh ?? null, gCO2e: byEpoch.find((b) => b.epoch === e.epoch)?.gCO2e ?? null })));
+      const outcome = await this.host.worker.exportModel({ which, precision: config.compress.precision, metadata, runCsv: csv }, this.signal);
       const { zip, ...rest } = outcome;
       this.zip = zip;
       this.exported = rest;
@@ -171,10 +184,13 @@ export class Compression {
   async importFile(bytes: ArrayBuffer): Promise<void> {
     this.imported = null;
     this.importError = null;
+    this.importing = true;
     try {
-      this.imported = await this.host.api().importModel(Comlink.transfer(bytes, [bytes]));
+      this.imported = await this.host.worker.importModel(bytes, this.signal);
     } catch (e) {
-      this.importError = e instanceof Error ? e.message : String(e);
+      if (!isCancellation(e)) this.importError = e instanceof Error ? e.message : String(e);
+    } finally {
+      this.importing = false;
     }
   }
 
@@ -184,10 +200,10 @@ export class Compression {
     try {
       return await body();
     } catch (e) {
-      this.error = e instanceof Error ? e.message : String(e);
+      if (!isCancellation(e)) this.error = e instanceof Error ? e.message : String(e);
       return null;
     } finally {
-      this.busy = null;
+      if (this.busy === label) this.busy = null;
     }
   }
 }

@@ -3,15 +3,14 @@
  * timings into energy with the footprint's device profile, and holds the user's latency target,
  * request rate and edge-against-cloud settings. Everything shown is derived from those.
  */
-import type * as Comlink from 'comlink';
 import type { DeviceProfile } from '../core/energy/profile-types';
 import { analyseDeployment, deploymentSection, type DeploymentAnalysis, type DeploymentMeasurement, type DeploymentRequest, type DeploymentSettings } from '../core/deploy';
 import type { DeploymentSection } from '../core/result';
-import type { LabWorkerApi } from '../../workers/contract';
+import { isCancellation, type WorkerBridge } from './bridge';
 
 /** What the page needs from the Lab to benchmark deployment. */
 export interface DeploymentHost {
-  api(): Comlink.Remote<LabWorkerApi>;
+  readonly worker: Pick<WorkerBridge, 'benchmarkDeployment'>;
   /** The footprint's chosen device profile and the PUE; null before a run chose one. */
   device(): { profile: DeviceProfile; pue: number; label: string } | null;
 }
@@ -27,6 +26,9 @@ export class Deployment {
   requestsPerDevice = $state(100);
   busy = $state(false);
   error = $state<string | null>(null);
+
+  /** Aborted by `cancel` (a Reset). */
+  private calls = new AbortController();
 
   constructor(private readonly host: DeploymentHost) {}
 
@@ -44,6 +46,13 @@ export class Deployment {
     return this.measurement && device ? analyseDeployment(this.measurement, device.profile, device.pue, this.settings) : null;
   });
 
+  /** Drops the benchmark in flight (its answer is ignored) and clears the busy state at once. */
+  cancel(): void {
+    this.calls.abort();
+    this.calls = new AbortController();
+    this.busy = false;
+  }
+
   /** A new run starts: its model replaces the benchmarked one. */
   clear(): void {
     this.measurement = null;
@@ -55,12 +64,13 @@ export class Deployment {
     if (this.busy) return;
     this.busy = true;
     this.error = null;
+    const signal = this.calls.signal;
     try {
-      this.measurement = await this.host.api().benchmarkDeployment(JSON.parse(JSON.stringify(request)) as DeploymentRequest);
+      this.measurement = await this.host.worker.benchmarkDeployment(request, signal);
     } catch (e) {
-      this.error = e instanceof Error ? e.message : String(e);
+      if (!isCancellation(e)) this.error = e instanceof Error ? e.message : String(e);
     } finally {
-      this.busy = false;
+      if (!signal.aborted) this.busy = false;
     }
   }
 

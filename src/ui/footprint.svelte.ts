@@ -10,6 +10,7 @@ import { fallbackCountryFor, regionFromLocale, type RegionChoice, type RegionDef
 import type { ExperimentConfig } from '../core/config/schema';
 import { matchProfile, type ProfileMatch } from '../core/energy/profiles';
 import {
+  alignOutlook,
   createFootprintTracker,
   emissionsCsv,
   emissionsJson,
@@ -24,10 +25,11 @@ import {
   type ProviderCredentials,
   type RunFootprint,
 } from '../core/footprint';
-import { parseTrace, type Trace } from '../core/trace';
+import type { Trace } from '../core/trace';
 import type { BackendReport, ProgressUpdate } from '../core/train/types';
 import type { GramsCO2PerKWh } from '../core/units';
 import { forgetCredentials, loadBaseUrls, loadCredentials, saveBaseUrls, saveCredentials } from './provider-settings';
+import type { TraceShelf } from './traces.svelte';
 
 /** How often a network provider is asked again during a run; its cache answers in between. */
 const REFRESH_MS = 5 * 60_000;
@@ -63,9 +65,6 @@ export class Footprint {
   readonly browserDefault: RegionDefault;
   credentials = $state.raw<ProviderCredentials>(loadCredentials());
   baseUrls = $state.raw<ProviderBaseUrls>(loadBaseUrls());
-  /** A trace the user uploaded for replay, parsed; null if none. */
-  uploadedTrace = $state.raw<{ readonly trace: Trace; readonly note: string } | null>(null);
-  uploadError = $state<string | null>(null);
 
   /** The automatic match for the last run's adapter; null before a backend is known. */
   match = $state.raw<ProfileMatch | null>(null);
@@ -91,7 +90,8 @@ export class Footprint {
   /** Trace time a simulated schedule starts at; the replay source starts there too. */
   private replayStartMs: number | undefined = undefined;
 
-  constructor() {
+  /** @param traces the page's trace library, for the replay source. */
+  constructor(private readonly traces: TraceShelf) {
     this.browserDefault = regionFromLocale(this.facts.timeZone, this.facts.locale);
   }
 
@@ -118,25 +118,15 @@ export class Footprint {
     this.caches.clear();
   }
 
-  /** Reads an uploaded CSV trace; the message names the line of any problem. */
-  loadUploadedTrace(text: string, fileName: string): boolean {
-    try {
-      const parsed = parseTrace(text, fileName);
-      this.uploadedTrace = { trace: parsed.trace, note: parsed.note };
-      this.uploadError = null;
-      return true;
-    } catch (e) {
-      this.uploadError = e instanceof Error ? e.message : String(e);
-      return false;
-    }
-  }
-
-  /** A new run starts: forget the last one and ask the intensity source. */
-  startRun(config: ExperimentConfig, pageBase: string): void {
+  /**
+   * A new run starts: forget the last one and ask the intensity source.
+   * @param scheduleTrace the trace a simulated schedule replays (a bundled name or the upload).
+   */
+  startRun(config: ExperimentConfig, scheduleTrace: string = config.schedule.trace): void {
     // A simulated schedule prices energy on its own trace and clock, so both panels agree.
     const sim = config.schedule.mode === 'simulated';
     this.replayStartMs = sim ? Date.parse(`${config.schedule.start}Z`) : undefined;
-    if (sim) config = { ...config, carbon: { source: 'replay', region: config.schedule.trace, replaySpeed: config.schedule.rate * 3600 } };
+    if (sim) config = { ...config, carbon: { source: 'replay', region: scheduleTrace, replaySpeed: config.schedule.rate * 3600 } };
     this.stopRefresh();
     this.tracker = null;
     this.energySettings = config.energy;
@@ -147,7 +137,7 @@ export class Footprint {
     this.match = null;
     this.chosen = null;
     this.runStart = Date.now();
-    this.intensityDone = this.askIntensity(config, pageBase);
+    this.intensityDone = this.askIntensity(config);
   }
 
   /** The backend is known: match the device and start metering. */
@@ -254,11 +244,11 @@ export class Footprint {
     if (this.tracker) this.live = this.tracker.live();
   }
 
-  private async askIntensity(config: ExperimentConfig, pageBase: string): Promise<void> {
+  private async askIntensity(config: ExperimentConfig): Promise<void> {
     this.pointsSoFar = [];
     const choice = this.choiceOf(config);
     let trace: Trace | null = null;
-    if (choice.provider === 'replay') trace = await this.traceFor(choice.traceName, pageBase);
+    if (choice.provider === 'replay') trace = await this.traceFor(choice.traceName);
     for (const [name, url] of Object.entries(this.baseUrls)) {
       if (!isUsableBaseUrl(url)) this.notice = `The ${name} address "${url}" is not an http(s) URL; the public address is used.`;
     }
@@ -306,38 +296,27 @@ export class Footprint {
     const now = Date.now();
     const current = await withFallback(p.primary, p.fallback, (provider) => provider.current());
     if (current.notice) this.notice = current.notice;
-    const points = [...current.series.points].sort((a, b) => a.from - b.from);
-    const point = points.filter((q) => q.from <= now).at(-1) ?? points[0];
-    if (!point) return null;
-    const stepMs = Math.max(60_000, point.to - point.from);
-    let forecast: number[] = [];
+    if (!alignOutlook(current.series.points, [], now)) return null;
+    let forecast: IntensitySeries['points'] = [];
     let forecastNote = '';
     if (!current.usedFallback && p.primary.capabilities.forecast) {
       try {
-        const f = await p.primary.forecast();
-        forecast = [...f.points].sort((a, b) => a.from - b.from).filter((q) => q.from > point.from).map((q) => q.intensity as number);
+        forecast = (await p.primary.forecast()).points;
       } catch (e) {
         forecastNote = `; no forecast (${e instanceof Error ? e.message : String(e)})`;
       }
     }
-    return {
-      now,
-      stepMs,
-      current: point.intensity,
-      forecast,
-      label: `${current.series.regionName}, ${current.series.source}${forecastNote}`,
-      usedFallback: current.usedFallback,
-    };
+    const aligned = alignOutlook(current.series.points, forecast, now);
+    if (!aligned) return null;
+    return { now, ...aligned, label: `${current.series.regionName}, ${current.series.source}${forecastNote}`, usedFallback: current.usedFallback };
   }
 
-  private async traceFor(name: string, pageBase: string): Promise<Trace | null> {
-    if (name === 'upload') return this.uploadedTrace?.trace ?? null;
+  /** The replay's trace from the page's library; null (the replay source then falls back) with a notice saying why. */
+  private async traceFor(name: string): Promise<Trace | null> {
     try {
-      // eslint-disable-next-line svelte/prefer-svelte-reactivity
-      const response = await fetch(new URL(`traces/${encodeURIComponent(name)}.csv`, pageBase));
-      if (!response.ok) return null;
-      return parseTrace(await response.text(), `${name}.csv`).trace;
-    } catch {
+      return (await this.traces.get(name)).trace;
+    } catch (e) {
+      this.notice = e instanceof Error ? e.message : String(e);
       return null;
     }
   }

@@ -8,10 +8,18 @@ import type { BenchmarkResult } from '../../workers/contract';
 import type { SavedRunInfo } from '../core/train/checkpoint';
 import { buildResult, type LabResult, type ScheduleSection } from '../core/result';
 import type { BackendReport, DataSummary, EpochRecord, ProgressUpdate, RunPhase, RunSummary, TrainEvent } from '../core/train/types';
-import { WorkerBridge } from './bridge';
+import { runWatts } from '../core/energy/power';
+import { seconds } from '../core/units';
+import { isCancellation, WorkerBridge } from './bridge';
 import { Footprint } from './footprint.svelte';
 import { Compression } from './compression.svelte';
 import { Deployment } from './deployment.svelte';
+import { DEFAULT_WATTS, ScheduleSession } from './schedule.svelte';
+import { Sweep } from './sweep.svelte';
+import { TraceShelf } from './traces.svelte';
+
+/** Where the page is, without its hash; bundled traces are fetched beside it. */
+export type PageAddress = () => string;
 
 export class Lab {
   config = $state<ExperimentConfig>(defaultConfig());
@@ -35,14 +43,34 @@ export class Lab {
   readonly running = $derived(this.phase === 'loading' || this.phase === 'training' || this.phase === 'paused' || this.phase === 'evaluating');
   readonly link = $derived(serialiseLink(this.config));
 
-  /** Energy and carbon of the run: profile, intensity source, live counters and report. */
-  readonly footprint = new Footprint();
-
   private readonly bridge = new WorkerBridge();
+
+  /** The page's trace library and its upload. */
+  readonly traces: TraceShelf;
+  /** Energy and carbon of the run: profile, intensity source, live counters and report. */
+  readonly footprint: Footprint;
+  /** The schedule the run trains under (simulated or live), when the config has one. */
+  readonly schedule: ScheduleSession;
+  /** The Pareto explorer's sweep: it trains configurations through this lab without touching `config`. */
+  readonly sweep: Sweep;
+
+  /**
+   * @param pageAddress the page's address without its hash (the address bar); the default suits a
+   *   page with no `location` (tests, scripts).
+   */
+  readonly pageAddress: PageAddress;
+
+  constructor(pageAddress: PageAddress = () => (typeof location === 'undefined' ? 'http://localhost/' : (location.href.split('#')[0] ?? ''))) {
+    this.pageAddress = pageAddress;
+    this.traces = new TraceShelf((url) => fetch(url), pageAddress);
+    this.footprint = new Footprint(this.traces);
+    this.schedule = new ScheduleSession(this.traces);
+    this.sweep = new Sweep(this, pageAddress);
+  }
 
   /** Pruning, distillation, the energy budget's rule, the export and its report. */
   readonly compression = new Compression({
-    api: () => this.bridge.api,
+    worker: this.bridge,
     stopRun: () => this.stop(),
     device: () => {
       const chosen = this.footprint.chosen;
@@ -53,7 +81,7 @@ export class Lab {
   });
   /** The deployment benchmark of the trained model and its recommendation (issue 7). */
   readonly deployment = new Deployment({
-    api: () => this.bridge.api,
+    worker: this.bridge,
     device: () => {
       const p = this.footprint.chosen?.profile;
       return p ? { profile: p, pue: this.runConfig?.energy.pue ?? 1, label: `${p.gpu.label}; ${p.cpu.label}; ${p.ram.label}, ${p.memoryGB} GB` } : null;
@@ -73,23 +101,37 @@ export class Lab {
   }
 
   /** The result file of the last run, or null while there is none. */
-  /** Supplies the `schedule` section of the result when the run was scheduled (set by the view). */
-  scheduleSection: () => ScheduleSection | null = () => null;
-
-  result(pageUrl: string, schedule: ScheduleSection | null = this.scheduleSection()): LabResult | null {
+  result(pageUrl: string = this.pageAddress(), schedule: ScheduleSection | null = this.schedule.resultSection()): LabResult | null {
     // A timestamp for the file, not reactive state.
     // eslint-disable-next-line svelte/prefer-svelte-reactivity
     return this.summary && this.runConfig ? buildResult(this.runConfig, this.summary, pageUrl, new Date(), this.footprint.report, schedule, this.compression.section(), this.deployment.section()) : null;
   }
 
   /**
-   * Starts a run and resolves once it has ended and its energy and carbon report is built.
-   * @param pageBase the lab's address, to fetch bundled traces from.
+   * Starts the experiment, under its schedule when it has one; resolves when the run has ended
+   * (with its summary, or null if it failed or could not start).
    */
-  async start(pageBase: string = typeof location === 'undefined' ? '/' : location.href, continueSaved = false): Promise<RunSummary | null> {
+  run(): Promise<RunSummary | null> {
+    if (this.config.schedule.mode !== 'off') return this.schedule.begin(this, () => this.meanWatts());
+    this.schedule.clear();
+    return this.start();
+  }
+
+  /** Mean power of the run so far from its energy estimate, for booking energy at simulated hours. */
+  private meanWatts() {
+    return runWatts(this.footprint.live?.wh ?? null, seconds(this.progress?.trainingSeconds ?? 0), DEFAULT_WATTS);
+  }
+
+  /**
+   * Starts a run at once (no schedule) and resolves once it has ended and its energy and carbon
+   * report is built.
+   * @param options.continueSaved continue the run saved in this browser instead.
+   * @param options.config train this config instead of `config`, which (and so the address bar) stays as it is.
+   */
+  async start(options: { continueSaved?: boolean; config?: ExperimentConfig } = {}): Promise<RunSummary | null> {
     if (this.running) return null;
-    const saved = continueSaved ? this.savedRun : null;
-    if (continueSaved && !saved) return null;
+    const saved = options.continueSaved ? this.savedRun : null;
+    if (options.continueSaved && !saved) return null;
     this.clearRun();
     this.savedRun = null;
     if (saved) {
@@ -97,12 +139,13 @@ export class Lab {
       this.config = structuredClone(saved.config);
       this.linkIssues = [];
     }
-    const config = $state.snapshot(this.config);
+    const config = options.config ? structuredClone(options.config) : $state.snapshot(this.config);
     // A reset while this run is in flight makes it stale: it then leaves the lab's state alone.
     const generation = ++this.generation;
     const stale = () => generation !== this.generation;
     this.runConfig = config;
-    this.footprint.startRun(config, pageBase);
+    const pageBase = this.pageAddress();
+    this.footprint.startRun(config, this.schedule.traceName(config.schedule));
     this.phase = 'loading';
     this.message = saved ? `Continuing the saved run from step ${saved.stepsDone} of ${saved.totalSteps}…` : 'Starting the training worker…';
     this.abort = new AbortController();
@@ -126,7 +169,7 @@ export class Lab {
           : `Stopped after ${summary.metrics.steps} steps${Number.isFinite(acc) ? `; test accuracy so far ${(acc * 100).toFixed(1)}%` : ''}.`;
       return summary;
     } catch (error) {
-      if (stale()) return null;
+      if (stale() || isCancellation(error)) return null;
       await this.footprint.endRun();
       this.phase = 'failed';
       this.error = error instanceof Error ? error.message : String(error);
@@ -140,24 +183,29 @@ export class Lab {
   }
 
   private generation = 0;
-  /** Called on Reset, after the worker is gone (the view stops its schedule driver here). */
-  onReset: () => void = () => undefined;
 
   /** A run saved in this browser by a tab that closed, reloaded or crashed mid-run. */
   savedRun = $state.raw<SavedRunInfo | null>(null);
 
   /** Asks the worker whether a saved run is waiting to be continued. */
   async checkSavedRun(): Promise<void> {
-    this.savedRun = await this.bridge.api.savedRun();
+    try {
+      this.savedRun = await this.bridge.savedRun();
+    } catch (error) {
+      // A saved run whose settings fail the config schema: named, and not offered.
+      if (isCancellation(error)) return;
+      this.savedRun = null;
+      if (!this.running) this.error = error instanceof Error ? error.message : String(error);
+    }
   }
 
   /** Continues the saved run from its checkpoint. */
-  continueSavedRun(pageBase?: string): Promise<RunSummary | null> {
-    return this.start(pageBase, true);
+  continueSavedRun(): Promise<RunSummary | null> {
+    return this.start({ continueSaved: true });
   }
 
   async discardSavedRun(): Promise<void> {
-    await this.bridge.api.discardSavedRun();
+    await this.bridge.discardSavedRun();
     this.savedRun = null;
   }
 
@@ -169,32 +217,38 @@ export class Lab {
 
   pause(): void {
     if (this.phase === 'training' || this.phase === 'evaluating') {
-      void this.bridge.api.pause();
+      this.bridge.pause();
       this.message = 'Pausing after the current step…';
     }
   }
 
   resume(): void {
-    if (this.phase === 'paused') void this.bridge.api.resume();
+    if (this.phase === 'paused') this.bridge.resume();
   }
 
   stop(): void {
     this.abort?.abort();
     // Sent every time, not only on the first abort: a second Stop must not be lost.
-    if (this.running) void this.bridge.api.stop();
+    if (this.running) this.bridge.stop();
     this.message = 'Stopping after the current step…';
   }
 
-  /** Throws the worker away (with its model and GPU memory) and clears the run. The config stays. */
+  /**
+   * Throws the worker away (with its model and GPU memory), rejects every call in flight, clears
+   * every busy state (compression, deployment benchmark, sweep, import) and the run. The config stays.
+   */
   reset(): void {
     this.generation++;
     this.abort = null;
+    this.sweep.abandon();
+    this.compression.cancel();
+    this.deployment.cancel();
     this.bridge.terminate();
     // Reset means this run is over: a reload must not offer to continue it.
-    void this.bridge.api.discardSavedRun();
+    void this.bridge.discardSavedRun().catch(() => undefined);
     this.savedRun = null;
     this.footprint.abandonRun();
-    this.onReset();
+    this.schedule.clear();
     this.clearRun();
     this.runConfig = null;
     this.backend = null;
@@ -203,13 +257,13 @@ export class Lab {
   }
 
   /** Times the lab's loop against plain model.fit on one backend with the current settings. */
-  benchmark(backend: BackendId, steps: number, rounds: number): Promise<BenchmarkResult> {
-    return this.bridge.api.benchmark($state.snapshot(this.config), backend, steps, rounds);
+  benchmark(backend: BackendId, steps: number, rounds: number, signal?: AbortSignal): Promise<BenchmarkResult> {
+    return this.bridge.benchmark($state.snapshot(this.config), backend, steps, rounds, signal);
   }
 
   /** Destroys the worker's GPU device, as a driver reset would (for tests of that path). */
   loseGpuDeviceForTest(): void {
-    void this.bridge.api.loseGpuDeviceForTest();
+    this.bridge.loseGpuDeviceForTest();
   }
 
   private clearRun(): void {
@@ -245,7 +299,7 @@ export class Lab {
         if (this.runConfig && this.footprint.live) this.compression.checkBudget(this.runConfig, this.footprint.live.wh, e.progress.stepsDone);
         // The framework's controller reads the grid and the energy at epoch boundaries.
         if (this.runConfig?.objective.framework === 'on' && this.footprint.live) {
-          void this.bridge.api.updateRunContext(this.footprint.live.intensity, this.footprint.live.wh);
+          this.bridge.updateRunContext(this.footprint.live.intensity, this.footprint.live.wh);
         }
         break;
       case 'pruning':

@@ -7,24 +7,27 @@
 import { describeScheduledRun, ScheduledRun, type ScheduleComparison, type ScheduledStep } from '../core/schedule/classroom';
 import type { Decision, Policy } from '../core/schedule/policy';
 import { createThresholdPolicy } from '../core/schedule/threshold';
-import { liveContext } from '../core/schedule/live';
+import { liveContext, liveWindow } from '../core/schedule/live';
 import type { ExperimentConfig } from '../core/config/schema';
-import { gramsPerKWh, milliseconds } from '../core/units';
+import { gramsPerKWh, joulesFromPower, kWhFromJoules, milliseconds, seconds, watts as asWatts, type Watts } from '../core/units';
 import type { RunSummary } from '../core/train/types';
 import type { ScheduleSection } from '../core/result';
 import { POLICIES } from '../core/schedule/registry';
 import { createReplay, type Replay } from '../core/schedule/simulate';
-import { parseTrace } from '../core/trace/parse';
-import { formatUtcMinute, resolveUrl } from './format';
+import { pausedMsAt, startDutyCycle, tickDutyCycle, withDuty, type DutyCycle } from '../core/schedule/driver';
+import { BUNDLED_TRACES as BUNDLED } from '../core/footprint/source';
+import { UPLOADED_TRACE } from '../core/trace/library';
+import { formatUtcMinute } from './format';
 import type { Lab } from './lab.svelte';
+import type { TraceShelf } from './traces.svelte';
 
 const HOUR_MS = 3_600_000;
-/** Bundled traces (public/traces), real 2022 hourly data of US grids (see its LICENSE file). */
-export const BUNDLED_TRACES = ['us-ciso-2022', 'us-pjm-2022'] as const;
+/** Names of the bundled traces (public/traces), real 2022 hourly data of US grids (see its LICENSE file). */
+export const BUNDLED_TRACES: readonly string[] = BUNDLED.map((t) => t.name);
 /** Throughput assumed if a run ends before measuring its own, in samples per second. */
 const FIRST_GUESS_SAMPLES_PER_SECOND = 500;
-/** Power assumed when no energy estimate is available yet, in watts (a laptop under load). */
-const DEFAULT_WATTS = 30;
+/** Power assumed when no energy estimate is available yet (a laptop under load). */
+export const DEFAULT_WATTS: Watts = asWatts(30);
 
 /** Seconds between a live schedule's decisions: grid data changes every 30 to 60 minutes. */
 export const LIVE_CHECK_SECONDS = 60;
@@ -39,8 +42,8 @@ export function policyFor(settings: ExperimentConfig['schedule']): Policy {
 
 /** Runs training under a schedule; the settings live in the experiment config (`schedule`). */
 export class ScheduleSession {
-  /** A trace the user uploaded (text and file name), used instead of the bundled one. Not in links. */
-  uploaded = $state.raw<{ name: string; text: string } | null>(null);
+  /** Whether the simulated schedule replays the page's uploaded trace instead of a bundled one. Not in links. */
+  useUpload = $state(false);
 
   status = $state('');
   error = $state<string | null>(null);
@@ -66,21 +69,28 @@ export class ScheduleSession {
   private run: ScheduledRun | null = null;
   private replay: Replay | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
-  private watts: () => number = () => DEFAULT_WATTS;
-  private stepStart = 0;
-  private trainedAtStepStart = 0;
+  private watts: () => Watts = () => DEFAULT_WATTS;
+  /** The duty-cycle driver of the run in progress (src/core/schedule/driver.ts). */
+  private cycle: DutyCycle | null = null;
   private decision: Decision | null = null;
   private rate = 1;
-  /** Live mode: decisions so far, wall-clock paused time and the deadline. */
+  /** Live mode: decisions so far and wall-clock paused time. */
   private live = $state(false);
   private liveSteps: ScheduledStep[] = [];
   private livePausedMs = 0;
+
+  constructor(private readonly traces: TraceShelf) {}
+
+  /** The trace a simulated schedule with these settings replays: the upload when chosen, else the bundled one. */
+  traceName(settings: ExperimentConfig['schedule']): string {
+    return this.useUpload && this.traces.uploaded ? UPLOADED_TRACE : settings.trace;
+  }
 
   /**
    * Loads the trace and runs the lab's experiment under its schedule settings; resolves when the
    * run has ended (with the lab's summary, or null if it failed or could not start).
    */
-  async begin(lab: Lab, pageBase: string, watts: () => number = () => DEFAULT_WATTS): Promise<RunSummary | null> {
+  async begin(lab: Lab, watts: () => Watts = () => DEFAULT_WATTS): Promise<RunSummary | null> {
     this.stop();
     const generation = this.generation;
     this.watts = watts;
@@ -102,9 +112,8 @@ export class ScheduleSession {
     this.rate = settings.rate;
     let run: Promise<RunSummary | null>;
     try {
-      const text = this.uploaded?.text ?? (await this.fetchTrace(settings.trace, pageBase));
+      const parsed = await this.traces.get(this.traceName(settings));
       if (generation !== this.generation) return null;
-      const parsed = parseTrace(text, this.uploaded?.name ?? `${settings.trace}.csv`);
       const replay = createReplay(parsed.trace, { horizon: 48 });
       const t0 = Date.parse(`${settings.start}Z`);
       const first = replay.trace.points[0]?.time ?? 0;
@@ -118,7 +127,7 @@ export class ScheduleSession {
       this.active = true;
       this.status = 'Measuring this device’s training speed for the estimate…';
       // The simulated clock starts with the run (the energy panel's replay starts then too).
-      this.stepStart = performance.now();
+      const clockStart = performance.now();
       run = lab.start();
       // Throughput is measured on the first readback (a fraction of a second) unless an earlier
       // run on this page measured it; the estimate sets the deadline, so a guess would move it.
@@ -127,7 +136,7 @@ export class ScheduleSession {
       const estimate = this.remainingSteps(lab, lab.runConfig ?? lab.config);
       this.run = new ScheduledRun({ replay, policy, startIndex, estimatedSteps: estimate, slackSteps: Math.round((settings.slackHours * HOUR_MS) / replay.stepMs) });
       this.status = `${parsed.note} Replaying from ${settings.start} UTC at ${settings.rate} simulated hour(s) per second; the job is estimated at ${Math.round(estimate * 10) / 10} hour(s) of training, due within ${settings.slackHours} hour(s) after that.`;
-      this.drive(lab);
+      this.drive(lab, clockStart);
     } catch (error) {
       this.error = (error as Error).message;
       this.active = false;
@@ -161,86 +170,77 @@ export class ScheduleSession {
     const run = lab.start();
     await this.calibrated(lab, run);
     if (generation !== this.generation) return run;
-    const runStart = Date.now();
     const remainingMs = () => this.remainingWallSeconds(lab, lab.runConfig ?? lab.config) * 1000;
-    const deadline = runStart + remainingMs() + settings.slackHours * HOUR_MS;
+    const deadline = Date.now() + remainingMs() + settings.slackHours * HOUR_MS;
     this.status = `Live: deciding every ${LIVE_CHECK_SECONDS} s from the grid's intensity and forecast; the job is due by ${formatUtcMinute(deadline)} UTC.`;
+    const check = this.liveCheck(lab, policy, deadline, remainingMs);
+    this.cycle = startDutyCycle(performance.now(), LIVE_CHECK_SECONDS * 1000, 1);
+    await check();
+    this.timer = setInterval(() => this.liveTick(lab, check), 250);
+    const summary = await run;
+    // Cleared by a Reset meanwhile: nothing of this run is shown any more.
+    if (!this.live) return summary;
+    this.stopLive();
+    const outcome = lab.summary?.outcome ?? lab.phase;
+    this.status = outcome === 'finished' ? 'The run finished.' : `The run ended (${outcome}).`;
+    return summary;
+  }
+
+  /** One tick of the live driver: a check at the end of each interval, and the duty in between. */
+  private liveTick(lab: Lab, check: () => Promise<void>): void {
+    if (!this.cycle) return;
+    if (ScheduleSession.trainingOver(lab)) {
+      this.stopLive();
+      return;
+    }
+    const step = tickDutyCycle(this.cycle, { now: performance.now(), phase: lab.phase, trainingSeconds: lab.progress?.trainingSeconds ?? 0 });
+    this.cycle = step.cycle;
+    if (step.booked) void check();
+    this.command(lab, step.command);
+  }
+
+  /** Stops the live driver and keeps the time the run spent paused. */
+  private stopLive(): void {
+    if (this.cycle) this.livePausedMs = pausedMsAt(this.cycle, performance.now());
+    this.stop();
+  }
+
+  /**
+   * The live check: reads the grid's intensity and forecast and lets the policy decide. Counted
+   * from the start of the check (the driver's interval), so a slow or failing provider is asked
+   * once an interval; a check still running when the next is due is not repeated.
+   */
+  private liveCheck(lab: Lab, policy: Policy, deadline: number, remainingMs: () => number): () => Promise<void> {
     const history: number[] = [];
-    let pausedSince: number | null = null;
-    let decidedAt = 0;
-    let duty = 1;
     let checking = false;
-    const check = async () => {
+    return async () => {
       if (!this.active || checking) return;
-      // Counted from the start of the check: a slow or failing provider is asked once a minute.
       checking = true;
-      decidedAt = performance.now();
       try {
         const outlook = await lab.footprint.outlook();
         if (!this.active || !outlook) return;
-        const d = policy.decide(
-          liveContext({
-            now: outlook.now,
-            stepMs: outlook.stepMs,
-            current: outlook.current,
-            past: history,
-            forecast: outlook.forecast,
-            remainingWork: milliseconds(remainingMs()),
-            deadline,
-            interruptible: true,
-            started: (lab.progress?.stepsDone ?? 0) > 0,
-          }),
-        );
+        const started = (lab.progress?.stepsDone ?? 0) > 0;
+        const d = policy.decide(liveContext({ ...outlook, past: history, remainingWork: milliseconds(remainingMs()), deadline, interruptible: true, started }));
         history.push(outlook.current);
         this.current = d;
-        duty = d.duty;
+        if (this.cycle) this.cycle = withDuty(this.cycle, d.duty);
         this.liveSteps = [...this.liveSteps, { time: outlook.now, intensity: outlook.current, forecastNext: outlook.forecast[0] ?? Number.NaN, decision: d, kWh: 0, gCO2e: 0, index: this.liveSteps.length }];
         this.steps = this.liveSteps;
-        const times = outlook.forecast.map((_, i) => (outlook.now + (i + 1) * outlook.stepMs) / 1000);
-        this.window = {
-          time: [...this.liveSteps.map((x) => x.time / 1000), ...times],
-          actual: [...this.liveSteps.map((x) => x.intensity), ...times.map(() => Number.NaN)],
-          deadline: deadline / 1000,
-          forecastFrom: this.liveSteps.length,
-          forecast: [...outlook.forecast],
-        };
+        this.window = liveWindow(this.liveSteps, outlook, deadline);
         this.status = `Live from ${outlook.label}${outlook.usedFallback ? ' (fallback)' : ''}; next decision in ${LIVE_CHECK_SECONDS} s; due by ${formatUtcMinute(deadline)} UTC.`;
       } catch (error) {
         this.error = `The live schedule could not read the grid (${(error as Error).message}); training runs unscheduled until the next check.`;
-        duty = 1;
+        if (this.cycle) this.cycle = withDuty(this.cycle, 1);
       } finally {
         checking = false;
       }
     };
-    await check();
-    const checkMs = LIVE_CHECK_SECONDS * 1000;
-    this.timer = setInterval(() => {
-      if (ScheduleSession.trainingOver(lab)) {
-        if (pausedSince !== null) this.livePausedMs += Date.now() - pausedSince;
-        pausedSince = null;
-        this.stop();
-        return;
-      }
-      const within = (performance.now() - decidedAt) / checkMs;
-      if (within >= 1) void check();
-      // A duty below 1 runs for that share of each check interval.
-      const shouldRun = duty > 0 && within % 1 < duty;
-      if (shouldRun && lab.phase === 'paused') lab.resume();
-      if (!shouldRun && (lab.phase === 'training' || lab.phase === 'evaluating')) lab.pause();
-      if (lab.phase === 'paused' && pausedSince === null) pausedSince = Date.now();
-      if (lab.phase !== 'paused' && pausedSince !== null) {
-        this.livePausedMs += Date.now() - pausedSince;
-        pausedSince = null;
-      }
-    }, 250);
-    const summary = await run;
-    // Cleared by a Reset meanwhile: nothing of this run is shown any more.
-    if (!this.live) return summary;
-    if (pausedSince !== null) this.livePausedMs += Date.now() - pausedSince;
-    this.stop();
-    const outcome = lab.summary?.outcome ?? lab.phase;
-    this.status = outcome === 'finished' ? 'The run finished.' : `The run ended (${outcome}).`;
-    return summary;
+  }
+
+  /** Sends the driver's command to the lab. */
+  private command(lab: Lab, command: 'resume' | 'pause' | null): void {
+    if (command === 'resume') lab.resume();
+    if (command === 'pause') lab.pause();
   }
 
   /** Resolves once the run has measured its throughput, or has ended. */
@@ -309,13 +309,6 @@ export class ScheduleSession {
     return lab.summary !== null || lab.phase === 'failed' || lab.phase === 'idle';
   }
 
-  private async fetchTrace(name: string, pageBase: string): Promise<string> {
-    const url = resolveUrl(`traces/${name}.csv`, pageBase);
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`Could not load the trace ${url}: the server answered ${response.status}.`);
-    return response.text();
-  }
-
   /** Wall-clock seconds of training left at the measured (or first-guess) throughput. */
   private remainingWallSeconds(lab: Lab, config: { train: { batchSize: number; epochs: number } }): number {
     const p = lab.progress;
@@ -335,50 +328,49 @@ export class ScheduleSession {
     return ((this.replay?.stepMs ?? HOUR_MS) / HOUR_MS / this.rate) * 1000;
   }
 
-  /** Books the current simulated step with the training done in it so far. */
-  private bookStep(lab: Lab): void {
+  /** Books a finished simulated step with the training done in it. */
+  private bookStep(trainedSeconds: number): void {
     const run = this.run;
     if (!run || !this.decision) return;
-    const trained = (lab.progress?.trainingSeconds ?? 0) - this.trainedAtStepStart;
-    const kWh = (trained * this.watts()) / 3_600_000;
-    const work = (trained * this.rate * HOUR_MS) / (this.replay?.stepMs ?? HOUR_MS);
+    const kWh = kWhFromJoules(joulesFromPower(this.watts(), seconds(trainedSeconds)));
+    const work = (trainedSeconds * this.rate * HOUR_MS) / (this.replay?.stepMs ?? HOUR_MS);
     run.finishStep(this.decision, kWh, work);
     this.steps = [...run.steps];
     this.comparison = run.compare();
-    // Exact step lengths, so the simulated clock does not drift behind the wall clock.
-    this.stepStart += this.wallStepMs();
-    this.trainedAtStepStart = lab.progress?.trainingSeconds ?? 0;
   }
 
-  private drive(lab: Lab): void {
+  /** Drives the lab through the simulated hours: one decision per trace step, its duty in between. */
+  private drive(lab: Lab, clockStart: number): void {
     const wallStepMs = this.wallStepMs();
-    this.trainedAtStepStart = 0;
     this.decision = this.decideNow(lab);
-    this.timer = setInterval(() => {
-      const run = this.run;
-      if (!run || !this.decision) return;
-      // Training is over (compression may still run): book the last, partial step and stop.
-      if (ScheduleSession.trainingOver(lab)) {
-        this.finish(lab);
-        return;
-      }
-      let within = (performance.now() - this.stepStart) / wallStepMs;
-      if (within >= 1) {
-        this.bookStep(lab);
-        if (run.outOfTrace) {
-          this.error = 'The trace ended before the run did; the rest runs unscheduled.';
-          lab.resume();
-          this.stop();
-          return;
-        }
-        this.decision = this.decideNow(lab);
-        within = 0;
-      }
-      // A duty below 1 runs for that share of the simulated hour, then pauses for the rest.
-      const shouldRun = this.decision.duty > 0 && within < this.decision.duty;
-      if (shouldRun && lab.phase === 'paused') lab.resume();
-      if (!shouldRun && (lab.phase === 'training' || lab.phase === 'evaluating')) lab.pause();
-    }, Math.max(20, Math.min(250, wallStepMs / 10)));
+    this.cycle = startDutyCycle(clockStart, wallStepMs, this.decision.duty);
+    this.timer = setInterval(() => this.simulatedTick(lab), Math.max(20, Math.min(250, wallStepMs / 10)));
+  }
+
+  private simulatedTick(lab: Lab): void {
+    const run = this.run;
+    if (!run || !this.decision || !this.cycle) return;
+    // Training is over (compression may still run): book the last, partial step and stop.
+    if (ScheduleSession.trainingOver(lab)) {
+      this.finish(lab);
+      return;
+    }
+    let outOfTrace = false;
+    const step = tickDutyCycle(this.cycle, { now: performance.now(), phase: lab.phase, trainingSeconds: lab.progress?.trainingSeconds ?? 0 }, (booked) => {
+      this.bookStep(booked.trainedSeconds);
+      outOfTrace = run.outOfTrace;
+      if (outOfTrace) return 1;
+      this.decision = this.decideNow(lab);
+      return this.decision.duty;
+    });
+    this.cycle = step.cycle;
+    if (outOfTrace) {
+      this.error = 'The trace ended before the run did; the rest runs unscheduled.';
+      lab.resume();
+      this.stop();
+      return;
+    }
+    this.command(lab, step.command);
   }
 
   private decideNow(lab: Lab): Decision {
@@ -410,7 +402,7 @@ export class ScheduleSession {
   private finish(lab: Lab): void {
     if (!this.run || !this.active) return;
     this.stop();
-    this.bookStep(lab);
+    if (this.cycle) this.bookStep((lab.progress?.trainingSeconds ?? 0) - this.cycle.trainedAtStart);
     this.comparison = this.run.compare();
     const outcome = lab.summary?.outcome ?? lab.phase;
     this.status = outcome === 'finished' ? 'The run finished; the account below is final.' : `The run ended (${outcome}); the account covers the work done.`;

@@ -23,10 +23,8 @@ import {
 } from '../core/objective/sweep';
 import { DEFAULT_PRICING_RULE, policyIntensity, priceRun, type PolicyIntensity } from '../core/objective/sweep-pricing';
 import { createReplay, type Replay } from '../core/schedule';
-import { parseTrace } from '../core/trace/parse';
 import { kilowattHours, seconds } from '../core/units';
 import type { Lab } from './lab.svelte';
-import { resolveUrl } from './format';
 
 /** One measured configuration of the sweep. */
 export interface SweepRun {
@@ -90,6 +88,8 @@ export class Sweep {
   });
 
   private cancelled = false;
+  /** Bumped by `abandon`: a sweep started before it leaves the state alone. */
+  private generation = 0;
   // Caches, not reactive state.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private readonly replays = new Map<string, Promise<Replay>>();
@@ -111,7 +111,7 @@ export class Sweep {
     this.selection = { ...this.selection, [d]: next };
   }
 
-  /** Trains every configuration in turn, then restores the user's config. Resolves when the sweep ends. */
+  /** Trains every configuration in turn; the lab's config (and the address bar) stay as they are. Resolves when the sweep ends. */
   async run(): Promise<void> {
     if (this.active || this.lab.running) return;
     let points: SweepPoint[];
@@ -123,6 +123,7 @@ export class Sweep {
     }
     const base = $state.snapshot(this.lab.config) as ExperimentConfig;
     const trace = this.trace;
+    const generation = ++this.generation;
     this.cancelled = false;
     this.active = true;
     this.error = null;
@@ -135,7 +136,7 @@ export class Sweep {
       // eslint-disable-next-line svelte/prefer-svelte-reactivity
       const trained = new Map<string, number>();
       for (const [i, point] of points.entries()) {
-        if (this.cancelled) break;
+        if (this.cancelled || generation !== this.generation) break;
         this.current = i + 1;
         const trainingKey = JSON.stringify({ ...point, policy: null });
         const earlier = trained.get(trainingKey);
@@ -148,7 +149,7 @@ export class Sweep {
         }
         this.message = `Training configuration ${i + 1} of ${points.length}: ${pointLabel(point)}`;
         const measured = await this.measure(base, point, trace);
-        if (this.cancelled) break;
+        if (this.cancelled || generation !== this.generation) break;
         if (!measured) {
           this.error = `Configuration ${i + 1} (${pointLabel(point)}) failed: ${this.lab.error ?? 'no result'}.`;
           break;
@@ -156,15 +157,23 @@ export class Sweep {
         trained.set(trainingKey, this.runs.length);
         this.runs = [...this.runs, this.price(measured, replay, trace)];
       }
+      if (generation !== this.generation) return;
       this.message = this.cancelled
         ? `Cancelled after ${this.runs.length} of ${points.length} configurations.`
         : `Done: ${this.runs.length} of ${points.length} configurations.`;
     } catch (e) {
-      this.error = e instanceof Error ? e.message : String(e);
+      if (generation === this.generation) this.error = e instanceof Error ? e.message : String(e);
     } finally {
-      this.lab.config = base;
-      this.active = false;
+      if (generation === this.generation) this.active = false;
     }
+  }
+
+  /** The lab was reset: the sweep ends at once, keeping the runs measured so far. */
+  abandon(): void {
+    if (!this.active) return;
+    this.generation++;
+    this.active = false;
+    this.message = `Stopped by Reset after ${this.runs.length} of ${this.total} configurations.`;
   }
 
   /** Stops the run in progress and the sweep. */
@@ -204,8 +213,7 @@ export class Sweep {
   private async measure(base: ExperimentConfig, point: SweepPoint, trace: string): Promise<Omit<SweepRun, 'gCO2e' | 'jobHours' | 'intensity'> | null> {
     const config = configForPoint(base, point, trace, DEFAULT_PRICING_RULE.slackHours);
     // The run trains at once: its schedule is priced on the trace afterwards, not waited for.
-    this.lab.config = { ...structuredClone(config), schedule: { ...config.schedule, mode: 'off' } };
-    const summary = await this.lab.start();
+    const summary = await this.lab.start({ config: { ...structuredClone(config), schedule: { ...config.schedule, mode: 'off' } } });
     if (!summary || summary.outcome !== 'finished') return null;
     const page = this.pageAddress();
     let compression = this.lab.compression.section();
@@ -247,12 +255,7 @@ export class Sweep {
   private replay(name: string): Promise<Replay> {
     let hit = this.replays.get(name);
     if (!hit) {
-      hit = (async () => {
-        const url = resolveUrl(`traces/${encodeURIComponent(name)}.csv`, this.pageAddress());
-        const response = await fetch(url);
-        if (!response.ok) throw new Error(`Could not load the trace ${url}: the server answered ${response.status}.`);
-        return createReplay(parseTrace(await response.text(), name).trace);
-      })();
+      hit = this.lab.traces.get(name).then((named) => createReplay(named.trace));
       hit.catch(() => this.replays.delete(name));
       this.replays.set(name, hit);
     }

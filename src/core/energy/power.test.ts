@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fraction, watts } from '../units';
+import { fraction, seconds, wattHours, watts } from '../units';
 import { cpuProfileById, gpuProfileById, ramProfileById } from './profiles';
-import { busyFractions, componentPower, createEnergyMeter, energyReport, meanPower, stepEnergy, type StepRecord } from './power';
+import { busyFractions, busyWatts, runWatts, componentPower, createEnergyMeter, energyReport, meanPower, stepEnergy, type StepRecord } from './power';
 import type { DeviceProfile, GpuProfile, PackageSharing, PowerVariants } from './profile-types';
 
 const band = (idle: number, max: number) => ({ idle: watts(idle), max: watts(max) });
@@ -147,5 +147,26 @@ describe('createEnergyMeter', () => {
     expect(total.method).toBe('none');
     expect(total.total.typical).toBe(0);
     expect(total.startTime).toBeNull();
+  });
+});
+
+describe('busyWatts', () => {
+  it('counts the GPU busy on a GPU backend and idle on a CPU backend', () => {
+    const d = device();
+    // Typical bands: GPU 10-110 W, CPU 5-45 W, RAM 0.5 W/GB x 8 GB.
+    expect(busyWatts(d, 'webgpu') - busyWatts(d, 'wasm')).toBeCloseTo(100, 6);
+    expect(busyWatts(d, 'webgl')).toBe(busyWatts(d, 'webgpu'));
+    expect(busyWatts(d, 'cpu')).toBe(busyWatts(d, 'wasm'));
+  });
+});
+
+describe('runWatts', () => {
+  it('is the energy so far over the training time', () => {
+    expect(runWatts(wattHours(1), seconds(60), watts(30))).toBeCloseTo(60, 9);
+  });
+
+  it('falls back before any energy or time is known', () => {
+    expect(runWatts(null, seconds(10), watts(30))).toBe(30);
+    expect(runWatts(wattHours(1), seconds(0), watts(30))).toBe(30);
   });
 });

@@ -4,9 +4,12 @@ import {
   kWhFromJoules,
   watts,
   type Fraction,
+  JOULES_PER_WATT_HOUR,
   type Joules,
   type KilowattHours,
+  type Seconds,
   type Watts,
+  type WattHours,
 } from '../units';
 import { VARIANTS, type Component, type DeviceProfile, type PowerBand, type Variant } from './profile-types';
 
@@ -279,4 +282,24 @@ export function meanPower(span: SpanEnergy): Readonly<Record<Component, Watts>> 
   const seconds = span.wallMs / 1000;
   const mean = (e: Joules): Watts => watts(seconds > 0 ? e / seconds : 0);
   return { gpu: mean(span.byComponent.gpu.typical), cpu: mean(span.byComponent.cpu.typical), ram: mean(span.byComponent.ram.typical) };
+}
+
+/** Whether a tfjs backend runs its kernels on the GPU. */
+export const backendUsesGpu = (backend: string): boolean => backend === 'webgpu' || backend === 'webgl';
+
+/**
+ * Watts of the device while a forward pass keeps it busy: the profile's typical power with the
+ * GPU busy when the backend runs on it, the CPU busy (it drives the backend), and the RAM.
+ */
+export function busyWatts(profile: DeviceProfile, backend: string): Watts {
+  const p = devicePower(profile, fraction(backendUsesGpu(backend) ? 1 : 0), fraction(1));
+  return watts(p.gpu.typical + p.cpu.typical + p.ram.typical);
+}
+
+/**
+ * Mean power of a run so far: its energy estimate over its training time; `fallback` before
+ * either is known (no steps yet).
+ */
+export function runWatts(energy: WattHours | null, trainingSeconds: Seconds, fallback: Watts): Watts {
+  return energy !== null && trainingSeconds > 0 ? watts((energy * JOULES_PER_WATT_HOUR) / trainingSeconds) : fallback;
 }

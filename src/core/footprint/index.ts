@@ -3,3 +3,4 @@ export * from './profile';
 export * from './source';
 export * from './run';
 export * from './export';
+export * from './outlook';

@@ -15,4 +15,5 @@ export { oraclePolicy } from './oracle';
 export { POLICIES, LIVE_POLICIES, isPolicyId } from './registry';
 export * from './forecaster';
 export * from './simulate';
-export { liveContext, type LiveState } from './live';
+export { liveContext, liveWindow, type LiveState, type LiveWindow } from './live';
+export * from './driver';

@@ -40,3 +40,29 @@ export function liveContext(s: LiveState): DecisionContext {
     started: s.started,
   };
 }
+
+/** The intensity window a live schedule's timeline shows: decisions so far, then the forecast. Times in seconds. */
+export interface LiveWindow {
+  readonly time: number[];
+  /** Intensity at each decision; NaN over the forecast. */
+  readonly actual: number[];
+  readonly deadline: number;
+  /** Index in `time` where the forecast begins. */
+  readonly forecastFrom: number;
+  readonly forecast: number[];
+}
+
+/**
+ * The timeline of a live schedule: each decision at its time and intensity, then the forecast
+ * one source step apart from `now`, up to the deadline (ms since the Unix epoch).
+ */
+export function liveWindow(steps: readonly { readonly time: number; readonly intensity: number }[], outlook: { readonly now: number; readonly stepMs: number; readonly forecast: readonly number[] }, deadline: number): LiveWindow {
+  const ahead = outlook.forecast.map((_, i) => (outlook.now + (i + 1) * outlook.stepMs) / 1000);
+  return {
+    time: [...steps.map((x) => x.time / 1000), ...ahead],
+    actual: [...steps.map((x) => x.intensity), ...ahead.map(() => Number.NaN)],
+    deadline: deadline / 1000,
+    forecastFrom: steps.length,
+    forecast: [...outlook.forecast],
+  };
+}

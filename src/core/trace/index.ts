@@ -3,3 +3,4 @@ export type { Trace, TraceLayout, TracePoint } from './types';
 export { parseTrace, parseTimestamp, TraceError, type ParsedTrace } from './parse';
 export { fillHoles, countHoles, type HoleFill } from './holes';
 export { intensityAt, intensityArray } from './series';
+export { createTraceLibrary, UPLOADED_TRACE, type NamedTrace, type TraceFetch, type TraceLibrary } from './library';
