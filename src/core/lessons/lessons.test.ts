@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseLesson, type Lesson } from './parse';
 import { checkHolds, fillTemplate, parseCheck, parseTemplate, readPath, type LessonState } from './expr';
 import { inlineText, parseInline, parseMarkdown } from './markdown';
+import { MAX_ANSWER_CHARS, markDone, newRecord, nextOpenStep, stepView, withAnswer } from './record';
 
 const DIR = join(import.meta.dirname, '../../lessons');
 const builtIn = readdirSync(DIR).filter((f) => f.endsWith('.md')).map((f) => ({ file: f, text: readFileSync(join(DIR, f), 'utf8') }));
@@ -145,5 +146,27 @@ describe('lesson Markdown', () => {
     const blocks = parseMarkdown('### Goals\n- one\n- two\n\n1. first\n2. second\n\nA paragraph\nover two lines.');
     expect(blocks.map((b) => b.kind)).toEqual(['h', 'ul', 'ol', 'p']);
     expect(blocks[3]).toEqual({ kind: 'p', inlines: [{ kind: 'text', text: 'A paragraph over two lines.' }] });
+  });
+});
+
+describe('a student record', () => {
+  const lesson = parseLesson(minimal('## Step: Train\ndo: Press Start.\ncheck: phase == finished\nquestion: You reached {result.metrics.testAccuracy|pct}.\n\n## Step: Again\ndo: Press Start again.\ncheck: runs.count >= 2\n')).lesson as Lesson;
+
+  it('shows a step done when its check holds, with the question filled from the student figures', () => {
+    const s = state({ phase: 'finished', result: { metrics: { testAccuracy: 0.912 } }, runs: [{}] });
+    expect(stepView(lesson, 0, s)).toEqual({ done: true, question: 'You reached 91.2%.', questionComplete: true });
+    expect(stepView(lesson, 1, s)).toEqual({ done: false, question: null, questionComplete: false });
+  });
+
+  it('keeps each answer with the question as it read, and steps stay done', () => {
+    let record = newRecord(lesson);
+    expect(nextOpenStep(record)).toBe(0);
+    record = markDone(record, 0);
+    record = withAnswer(record, 0, 'You reached 91.2%.', 'x'.repeat(5000));
+    expect(record.steps[0]).toEqual({ title: 'Train', done: true, question: 'You reached 91.2%.', answer: 'x'.repeat(MAX_ANSWER_CHARS) });
+    expect(nextOpenStep(record)).toBe(1);
+    record = markDone(record, 1);
+    expect(nextOpenStep(record)).toBe(1);
+    expect(markDone(record, 1)).toBe(record);
   });
 });
