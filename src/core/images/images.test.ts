@@ -55,3 +55,28 @@ describe('pixels to an example', () => {
     expect(sizeNotice([{ width: 640, height: 480 }, { width: 28, height: 28 }], GRAY_28)).toMatch(/2 sizes \(640x480, 28x28\).*resized to 28x28/);
   });
 });
+
+describe('a drawn digit', () => {
+  it('is scaled into a 20x20 box and centred by its mass in 28x28, white on black', async () => {
+    const { digitFromInk, inkFromRgba } = await import('./digit');
+    const w = 200;
+    const ink = new Float32Array(w * w);
+    // A vertical bar, like a "1", drawn off-centre at the top left.
+    for (let y = 10; y < 110; y++) for (let x = 20; x < 40; x++) ink[y * w + x] = 1;
+    const d = digitFromInk(ink, w, w) as Float32Array;
+    let rows = 0, mass = 0, mx = 0;
+    for (let y = 0; y < 28; y++) {
+      let inRow = false;
+      for (let x = 0; x < 28; x++) {
+        const v = d[y * 28 + x] as number;
+        if (v > 0.5) inRow = true;
+        mass += v; mx += v * (x + 0.5);
+      }
+      if (inRow) rows++;
+    }
+    expect(rows).toBe(20);
+    expect(mx / mass).toBeCloseTo(14, 0);
+    expect(digitFromInk(new Float32Array(16), 4, 4)).toBeNull();
+    expect(Array.from(inkFromRgba([0, 0, 0, 255, 255, 255, 255, 255, 0, 0, 0, 0]))).toEqual([1, 0, 0]);
+  });
+});
