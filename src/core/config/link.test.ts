@@ -13,7 +13,7 @@ describe('share links', () => {
 
   it('round-trips every field exactly', () => {
     const config = defaultConfig();
-    config.data.dataset = 'spiral';
+    // A dataset file goes with MNIST's format; the synthetic settings still round-trip.
     config.data.url = 'https://example.org/data set.bin';
     config.data.samples = 1234;
     config.data.noise = 0.25;
@@ -111,3 +111,44 @@ describe('config files', () => {
     expect(config.model.hidden).toEqual([10, 20]);
   });
 });
+
+describe('settings that would otherwise be ignored or clamped', () => {
+  it('names a dataUrl given with a synthetic dataset, and clears it', () => {
+    const { config, issues } = parseLink('#dataset=spiral&dataUrl=https%3A%2F%2Fexample.org%2Fd.bin');
+    expect(config.data.url).toBe('');
+    expect(issues).toEqual([{ field: 'dataUrl', message: expect.stringContaining('only read with dataset=mnist') }]);
+  });
+
+  it('names a batch larger than the training set', () => {
+    const { config, issues } = parseLink('#dataset=spiral&samples=100&batch=500');
+    expect(config.train.batchSize).toBe(80);
+    expect(issues).toEqual([{ field: 'batch', message: expect.stringContaining('500 is more than the 80 training examples') }]);
+  });
+
+  it.each(['/\\evil.example/x', '/\\/evil.example/x', '//evil.example/x', 'https://ok.example\\@evil/x', '/a b'])('refuses %s, which would leave the site', (url) => {
+    const { config, issues } = parseLink(`#dataUrl=${encodeURIComponent(url)}`);
+    expect(config.data.url).toBe('');
+    expect(issues[0]?.field).toBe('dataUrl');
+  });
+
+  it('keeps a path on the site', () => {
+    expect(parseLink('#dataUrl=%2Fdata%2Fmine.bin').issues).toEqual([]);
+  });
+
+  it.each(['2022-02-30T00:00', '2022-06-15T24:00', '2021-02-29T12:00', '2022-13-01T00:00', '2022-06-15T12:60'])('names the impossible date %s instead of rolling it over', (start) => {
+    const { config, issues } = parseLink(`#start=${start}`);
+    expect(config.schedule.start).toBe('2022-06-15T00:00');
+    expect(issues).toEqual([{ field: 'start', message: expect.stringContaining('a real UTC time') }]);
+  });
+
+  it('accepts a leap day', () => {
+    expect(parseLink('#start=2024-02-29T23:59').issues).toEqual([]);
+  });
+
+  it('lists the first 20 problems of a 2 MB link and counts the rest', () => {
+    const { issues } = parseLink(`#${'lr=1&'.repeat(400_000)}`);
+    expect(issues).toHaveLength(21);
+    expect(issues[20]?.message).toBe('and 399,979 more problems in this link, not listed; each was ignored.');
+  });
+});
+

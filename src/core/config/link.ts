@@ -91,7 +91,16 @@ export function parseLink(link: string): ParsedConfig {
     else setPath(config, spec.path, value);
   }
   issues.push(...checkConsistency(config));
-  return { config, issues };
+  return { config, issues: capped(issues) };
+}
+
+/** The most problems a link reports one by one; a pasted wall of junk gets a count for the rest. */
+export const MAX_LINK_ISSUES = 20;
+
+function capped(issues: ConfigIssue[]): ConfigIssue[] {
+  if (issues.length <= MAX_LINK_ISSUES) return issues;
+  const rest = issues.length - MAX_LINK_ISSUES;
+  return [...issues.slice(0, MAX_LINK_ISSUES), { field: '(more)', message: `and ${rest.toLocaleString('en')} more problem${rest === 1 ? '' : 's'} in this link, not listed; each was ignored.` }];
 }
 
 /** Writes the complete config as a hash (without `#`). Every field is written, so a link means the same run even if defaults change. */
@@ -139,7 +148,7 @@ export function parseConfigObject(input: unknown): ParsedConfig {
     else setPath(config, path, structuredClone(value));
   }
   issues.push(...checkConsistency(config));
-  return { config, issues };
+  return { config, issues: capped(issues) };
 }
 
 /** Reads config JSON text; malformed JSON is one issue and the defaults apply. */

@@ -206,8 +206,30 @@ const intList = (min: number, max: number, minLen: number, maxLen: number) =>
 const datasetUrl = v.pipe(
   v.string(),
   v.maxLength(2000),
-  v.check((s) => s === '' || /^https?:\/\//i.test(s) || /^\/(?!\/)/.test(s), 'must be empty, an http(s) URL or a path starting with /'),
+  v.check((s) => s === '' || /^https?:\/\/[^\\]+$/i.test(s) || isSameOriginPath(s), 'must be empty, an http(s) URL or a path starting with /'),
 );
+
+/**
+ * A `/path` that stays on the lab's own site. Browsers read `\` as `/` in web addresses, so
+ * `/\host/x` would leave it as `//host/x` does; resolving against a stand-in origin catches every such trick.
+ */
+function isSameOriginPath(s: string): boolean {
+  if (!s.startsWith('/') || /[\\\s]/.test(s)) return false;
+  try {
+    return new URL(s, 'https://lab.invalid/').origin === 'https://lab.invalid';
+  } catch {
+    return false;
+  }
+}
+
+/** A `YYYY-MM-DDTHH:MM` time that names a real minute: no 30 February, no 24:00. */
+function isRealMinute(t: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(t);
+  if (!m) return false;
+  const [y, mo, d, h, mi] = m.slice(1).map(Number) as [number, number, number, number, number];
+  const date = new Date(Date.UTC(y, mo - 1, d, h, mi));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && date.getUTCHours() === h && date.getUTCMinutes() === mi;
+}
 
 // Letters, digits and a few separators: enough for country codes, zones, postcodes and trace names.
 const regionText = v.pipe(v.string(), v.maxLength(64), v.regex(/^[A-Za-z0-9 _.-]*$/, 'letters, digits, spaces, _ . or -'));
@@ -254,7 +276,7 @@ export const FIELDS: readonly FieldSpec[] = [
   field('schedule', 'schedule.mode', 'enum', `one of ${list(SCHEDULE_MODES)}`, v.picklist(SCHEDULE_MODES)),
   field('policy', 'schedule.policy', 'enum', `one of ${list(SCHEDULE_POLICIES)}`, v.picklist(SCHEDULE_POLICIES)),
   field('trace', 'schedule.trace', 'text', 'a bundled trace name such as us-ciso-2022', v.pipe(v.string(), v.regex(/^[a-z0-9-]{1,40}$/, 'a trace name'))),
-  field('start', 'schedule.start', 'text', 'a UTC time written YYYY-MM-DDTHH:MM', v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/), v.check((t) => Number.isFinite(Date.parse(`${t}Z`)), 'a real date'))),
+  field('start', 'schedule.start', 'text', 'a real UTC time written YYYY-MM-DDTHH:MM (hours 00-23)', v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/), v.check(isRealMinute, 'a real date and time'))),
   field('rate', 'schedule.rate', 'number', 'a number of simulated hours per second from 0.1 to 24', num(0.1, 24)),
   field('slack', 'schedule.slackHours', 'number', 'a number of hours from 0 to 168', num(0, 168)),
   field('thresholdKind', 'schedule.thresholdKind', 'enum', 'one of percentile, absolute', v.picklist(['percentile', 'absolute'])),
@@ -367,6 +389,7 @@ export function checkConsistency(config: ExperimentConfig): ConfigIssue[] {
     issues.push({ field: 'idleW', message: `idleW: idle watts cannot exceed the watts under load; using ${config.energy.customMaxWatts}.` });
     config.energy.customIdleWatts = config.energy.customMaxWatts;
   }
+  issues.push(...checkData(config));
   const c = config.compress;
   if (c.initialSparsity > c.finalSparsity) {
     issues.push({ field: 'sparsity0', message: `sparsity0: the initial sparsity cannot exceed the final one (${c.finalSparsity}); using ${c.finalSparsity}.` });
@@ -375,6 +398,29 @@ export function checkConsistency(config: ExperimentConfig): ConfigIssue[] {
   if (c.endEpoch < c.beginEpoch) {
     issues.push({ field: 'pruneTo', message: `pruneTo: pruning cannot end (epoch ${c.endEpoch}) before it begins (epoch ${c.beginEpoch}); using ${c.beginEpoch}.` });
     c.endEpoch = c.beginEpoch;
+  }
+  return issues;
+}
+
+/** Training examples of a synthetic dataset after the seeded split (the split `splitDataset` makes). */
+function syntheticTrainExamples(config: ExperimentConfig): number {
+  const n = config.data.samples;
+  return n - Math.min(n - 1, Math.max(1, Math.round(n * config.data.testFraction)));
+}
+
+/** Data settings that would otherwise be ignored or clamped without a word. */
+function checkData(config: ExperimentConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (config.data.dataset !== 'mnist' && config.data.url !== '') {
+    issues.push({ field: 'dataUrl', message: `dataUrl: a dataset file is only read with dataset=mnist (the lab's image format); with ${quoteValue(config.data.dataset)} the points are generated, so the file is not used and dataUrl is cleared.` });
+    config.data.url = '';
+  }
+  if (config.data.dataset !== 'mnist') {
+    const train = syntheticTrainExamples(config);
+    if (config.train.batchSize > train) {
+      issues.push({ field: 'batch', message: `batch: ${config.train.batchSize} is more than the ${train} training examples of this dataset (samples ${config.data.samples}, test fraction ${config.data.testFraction}); using ${train}, one batch per epoch.` });
+      config.train.batchSize = train;
+    }
   }
   return issues;
 }
