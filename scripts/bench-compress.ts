@@ -21,9 +21,9 @@ import { defaultConfig } from '../src/core/config/schema.ts';
 import { splitDataset } from '../src/core/data/dataset.ts';
 import { datasetFromImageFile, decodeDatasetFile } from '../src/core/data/format.ts';
 import type { BackendReport } from '../src/core/train/types.ts';
-import { evaluateAccuracy, evaluateDecoded, exportModel, kernelSparsity, PruningController, trainWithHooks } from '../workers/compress.ts';
-import { buildOptimizer } from '../workers/model.ts';
-import { Trainer } from '../workers/trainer.ts';
+import { stepsPerEpoch } from '../src/core/train/batch-plan.ts';
+import { evaluateAccuracy, evaluateDecoded, exportModel, kernelSparsity, maskHook, PruningController } from '../workers/compress.ts';
+import { fitModel, Trainer } from '../workers/trainer.ts';
 
 // Issue 5's targets ("Targets (a benchmark command)").
 const TARGET_SPARSITY = 0.9;
@@ -79,8 +79,7 @@ longTrainer.model?.dispose();
 console.log(`[${seconds()} s] dense, ${longConfig.train.epochs} epochs (context): test accuracy ${pct(longAccuracy)}`);
 
 // 2. Pruning-aware fine-tuning of the trained model.
-const stepsPerEpoch = Math.floor(data.train.y.length / config.train.batchSize);
-const endStep = stepsPerEpoch * Math.max(1, pruneEpochs - 1);
+const endStep = stepsPerEpoch(data.train.y.length, config.train.batchSize) * Math.max(1, pruneEpochs - 1);
 const controller = PruningController.polynomial({
   initialSparsity: sparsity / 2,
   finalSparsity: sparsity,
@@ -89,14 +88,8 @@ const controller = PruningController.polynomial({
   frequency: PRUNING_FREQUENCY,
   includeOutputLayer,
 });
-const optimizer = buildOptimizer(config);
-const { epochLosses } = await trainWithHooks(model, optimizer, data.train, {
-  epochs: pruneEpochs,
-  batchSize: config.train.batchSize,
-  seed: config.train.seed + 1,
-  afterStep: (m, step) => controller.afterStep(m, step),
-});
-optimizer.dispose();
+const fineTune = { ...config, train: { ...config.train, epochs: pruneEpochs, seed: config.train.seed + 1 } };
+const epochLosses = (await fitModel(model, fineTune, data, { hooks: [maskHook((m, step) => controller.afterStep(m, step))] })).epochs.map((e) => e.trainLoss);
 const prunedAccuracy = await evaluateAccuracy(model, data.test);
 const byLayer = await controller.sparsityByLayer(model);
 controller.dispose();

@@ -8,7 +8,7 @@ import { forgetGpuDevice, gpuDevice, startBackend } from './backends';
 import type { BenchmarkResult, CompressionOutcome, DistillRequest, ExportRequest, LabWorkerApi } from './contract';
 import { loadData } from './data';
 import { benchmarkBackend } from './bench';
-import { DeviceLostError, Trainer, summariseData } from './trainer';
+import { DeviceLostError, Trainer, summariseData, type TrainHook } from './trainer';
 import { frameworkOptions, type RunContext } from './framework';
 import { clearCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint-store';
 import { savedRunInfo, type RunCheckpoint, type SavedRunInfo } from '../src/core/train/checkpoint';
@@ -80,24 +80,30 @@ async function runTraining(config: ExperimentConfig, onEvent: (event: TrainEvent
         ? frameworkOptions(config, summarised, runContext, (entry) => emit({ type: 'log', entry }), resume?.hidden ?? null)
         : null;
     pruning?.dispose();
-    const runPruning = new RunPruning(config, Math.floor(summarised.trainExamples / Math.min(config.train.batchSize, summarised.trainExamples)), emit);
+    const runPruning = new RunPruning(config, summarised.trainExamples, emit);
     if (resume) runPruning.resumed();
     pruning = runPruning;
     compression.config = config;
     compression.data = data;
-    const summary = await mine.run(config, data, report, emit, {
-      afterStep: runPruning.afterStep,
-      ...(framework ?? {}),
-      resume: resume ?? undefined,
-      onCheckpoint: async (checkpoint) => {
-        try {
-          await saveCheckpoint(checkpoint);
-        } catch (error) {
-          // Private windows and full disks refuse IndexedDB: training goes on, unsaved, and says so once.
-          if (!storageWarned) emit({ type: 'phase', phase: checkpoint.paused ? 'paused' : 'training', message: `Progress could not be saved in this browser (${(error as Error).message}); a reload would lose it.` });
-          storageWarned = true;
-        }
+    const checkpoints: TrainHook = {
+      name: 'checkpoints',
+      checkpoint: {
+        save: async (checkpoint) => {
+          try {
+            await saveCheckpoint(checkpoint);
+          } catch (error) {
+            // Private windows and full disks refuse IndexedDB: training goes on, unsaved, and says so once.
+            if (!storageWarned) emit({ type: 'phase', phase: checkpoint.paused ? 'paused' : 'training', message: `Progress could not be saved in this browser (${(error as Error).message}); a reload would lose it.` });
+            storageWarned = true;
+          }
+        },
       },
+    };
+    // In this order at each moment: masks first, so the framework and checkpoints see pruned weights.
+    const summary = await mine.run(config, data, report, emit, {
+      ...(framework ? { loss: framework.loss } : {}),
+      hooks: [runPruning.hook, ...(framework?.hooks ?? []), checkpoints],
+      resume: resume ?? undefined,
     });
     await clearCheckpoint().catch(() => undefined);
     return summary;

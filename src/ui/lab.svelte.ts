@@ -7,7 +7,7 @@ import { defaultConfig, type BackendId, type ConfigIssue, type ExperimentConfig 
 import type { BenchmarkResult } from '../../workers/contract';
 import type { SavedRunInfo } from '../core/train/checkpoint';
 import { buildResult, type LabResult, type ScheduleSection } from '../core/result';
-import type { BackendReport, DataSummary, EpochRecord, ProgressUpdate, RunPhase, RunSummary, TrainEvent } from '../core/train/types';
+import type { BackendReport, DataSummary, EpochRecord, ProgressUpdate, RunPhase, RunSummary, TrainEvent, TrainingChange } from '../core/train/types';
 import { WorkerBridge } from './bridge';
 import { Footprint } from './footprint.svelte';
 import { Compression } from './compression.svelte';
@@ -24,6 +24,8 @@ export class Lab {
   data = $state.raw<DataSummary | null>(null);
   progress = $state.raw<ProgressUpdate | null>(null);
   epochs = $state.raw<readonly EpochRecord[]>([]);
+  /** Changes of batch size or learning rate during the run, in order (the framework makes them). */
+  changes = $state.raw<readonly TrainingChange[]>([]);
   summary = $state.raw<RunSummary | null>(null);
   /** The config of the run shown, fixed when it started. */
   runConfig = $state.raw<ExperimentConfig | null>(null);
@@ -219,6 +221,7 @@ export class Lab {
     this.summary = null;
     this.progress = null;
     this.epochs = [];
+    this.changes = [];
     this.data = null;
     this.losses.length = 0;
     this.lossVersion++;
@@ -256,6 +259,9 @@ export class Lab {
         break;
       case 'epoch':
         this.epochs = [...this.epochs, e.record];
+        break;
+      case 'change':
+        this.changes = [...this.changes, e.change];
         break;
     }
   }
