@@ -334,3 +334,24 @@ export function parseTrace(text: string, fileName: string): ParsedTrace {
     notices,
   };
 }
+
+/** What an upload input hands over; a browser `File` is one. */
+export interface TraceFile {
+  readonly name: string;
+  readonly size: number;
+  text(): Promise<string>;
+}
+
+/**
+ * Reads an uploaded trace: refuses a file over FILE_CAPS.trace before reading it, then parses it.
+ * Never throws: a problem comes back as the message to show.
+ */
+export async function readTraceFile(file: TraceFile): Promise<{ ok: true; text: string; parsed: ParsedTrace } | { ok: false; message: string }> {
+  try {
+    checkFileSize('trace', file.name, file.size);
+    const text = await file.text();
+    return { ok: true, text, parsed: parseTrace(text, file.name) };
+  } catch (e) {
+    return { ok: false, message: e instanceof Error ? e.message : String(e) };
+  }
+}
