@@ -169,7 +169,7 @@ export class Compression {
 
   /** Loads an exported zip back (checks it and evaluates it on the last run's test data). */
   async importFile(bytes: ArrayBuffer): Promise<void> {
-    this.imported = null;
+    // A failed import keeps the model imported before; a good one replaces it.
     this.importError = null;
     try {
       this.imported = await this.host.api().importModel(Comlink.transfer(bytes, [bytes]));
