@@ -29,7 +29,7 @@ export const ResultSummarySchema = v.object({
   adapter: v.object({ vendor: v.nullable(v.string()), architecture: v.nullable(v.string()), fallback: v.nullable(v.boolean()) }),
   device: v.string(),
   data: v.object({ name: v.string(), train: num, test: num }),
-    /** `samples`: training samples processed, throughput x training seconds (right even when the batch changed mid-run). */
+  /** `samples`: training samples processed, throughput x training seconds (right even when the batch changed mid-run). */
   metrics: v.object({ acc: numOrNull, loss: numOrNull, epochs: num, steps: num, samples: num, sps: num, wall: num }),
   outcome: v.picklist(['finished', 'stopped']),
   energy: v.nullable(v.object({ wh: num, lowWh: num, highWh: num, method: v.string(), pue: num })),
