@@ -4,9 +4,10 @@
  * the result link being viewed read-only. The set persists in IndexedDB. Self-contained: a host
  * passes in how to re-run an experiment and what "my last run" is.
  */
+import { parseLink } from '../core/config/link';
 import type { ExperimentConfig } from '../core/config/schema';
 import { decodeResultLink } from '../core/results/link';
-import { extractAll, mergeEntries, runKey, type CompareEntry, type EntryProblem } from '../core/results/extract';
+import { extractFromText, findLinks, mergeEntries, runKey, type CompareEntry, type EntryProblem, type Extraction } from '../core/results/extract';
 import type { ResultSummary } from '../core/results/summary';
 import { groupRows, groupSetting, hardwareNotes, paretoKeys, rowFromEntry, type CompareRow } from '../core/results/table';
 import { sortRows, toCsv } from '../core/results/columns';
@@ -51,7 +52,9 @@ export class CompareSet {
   viewing = $state.raw<ResultSummary | null>(null);
   viewingProblem = $state<string | null>(null);
 
-  readonly rows: readonly CompareRow[] = $derived(this.entries.map((e) => rowFromEntry(e, this.mine.includes(e.key))));
+  /** Parsed experiment configs by entry key, filled in time slices before entries are shown; not reactive state. */
+  private readonly configs: Record<string, ExperimentConfig> = {};
+  readonly rows: readonly CompareRow[] = $derived(this.entries.map((e) => rowFromEntry(e, this.mine.includes(e.key), this.configs[e.key])));
   readonly sorted = $derived(sortRows(this.rows, this.sortBy, this.sortDir));
   readonly setting = $derived(groupSetting(this.groupBy) ?? null);
   readonly groups = $derived(this.setting ? groupRows(this.rows, this.setting) : []);
@@ -68,15 +71,15 @@ export class CompareSet {
     this.ready = this.load();
   }
 
-  /** Adds every result found in pasted text (or a result JSON text). */
-  addText(text: string, name = 'pasted text'): void {
-    this.addFound(extractAll([{ name, text }]));
+  /** Adds every result found in pasted text (or a result JSON text), a slice at a time so the page stays responsive. */
+  async addText(text: string, name = 'pasted text'): Promise<void> {
+    await this.addFound(await extractSliced([{ name, text }]));
   }
 
   /** Adds dropped or chosen files: result JSON files, or text files with links inside. */
   async addFiles(files: readonly File[]): Promise<void> {
     const texts = await Promise.all(files.map(async (f) => ({ name: f.name, text: await f.text() })));
-    this.addFound(extractAll(texts));
+    await this.addFound(await extractSliced(texts));
   }
 
   /** Adds this browser's last run, marked as mine. */
@@ -85,7 +88,7 @@ export class CompareSet {
     if (!summary) return false;
     const entry = { key: runKey(summary), summary, sources: ['my run'] };
     if (!this.mine.includes(entry.key)) this.mine = [...this.mine, entry.key];
-    this.addFound({ entries: [entry], problems: [] });
+    void this.addFound({ entries: [entry], problems: [] });
     return true;
   }
 
@@ -134,7 +137,7 @@ export class CompareSet {
   /** Puts the viewed result into the set next to my last run, and closes the read-only view. */
   compareWithMine(): void {
     const viewed = this.viewing;
-    if (viewed) this.addFound({ entries: [{ key: runKey(viewed), summary: viewed, sources: ['opened link'] }], problems: [] });
+    if (viewed) void this.addFound({ entries: [{ key: runKey(viewed), summary: viewed, sources: ['opened link'] }], problems: [] });
     this.addMyLastRun();
     this.closeResult();
   }
@@ -163,12 +166,24 @@ export class CompareSet {
     this.checks = { ...this.checks, [key]: check };
   }
 
-  private addFound(found: { entries: readonly CompareEntry[]; problems: readonly EntryProblem[] }): void {
+  /** Parses the experiment configs of new entries in time slices, so that showing them costs no long task. */
+  private async parseConfigs(entries: readonly CompareEntry[]): Promise<void> {
+    await sliced(entries.filter((e) => !(e.key in this.configs)), (e) => {
+      this.configs[e.key] = parseLink(e.summary.link).config;
+    });
+  }
+
+  private async addFound(found: Extraction): Promise<void> {
+    await this.parseConfigs(found.entries);
     const before = this.entries.length;
     this.entries = mergeEntries([this.entries, found.entries]);
     this.problems = found.problems;
     const added = this.entries.length - before;
-    const merged = found.entries.length - added;
+    const merged = found.entries.reduce((n, e) => n + e.sources.length, 0) - added;
+    if (found.entries.length === 0 && found.problems.length === 0) {
+      this.status = 'No result link ("…#r=1.…") or result file was found in it.';
+      return;
+    }
     this.status =
       `${added} result${added === 1 ? '' : 's'} added` +
       (merged > 0 ? `, ${merged} already in the set (merged)` : '') +
@@ -180,6 +195,7 @@ export class CompareSet {
   private async load(): Promise<void> {
     const saved = await this.host.store?.load().catch(() => null);
     if (!saved) return;
+    await this.parseConfigs(saved.entries);
     // Entries added before the load finished come first.
     this.entries = mergeEntries([this.entries, saved.entries]);
     this.mine = [...this.mine, ...saved.mine.filter((k) => !this.mine.includes(k))];
@@ -191,6 +207,43 @@ export class CompareSet {
     for (const [key, check] of Object.entries(this.checks)) if (check.status !== 'running') checks[key] = check;
     void this.host.store?.save({ entries: this.entries, mine: this.mine, checks }).catch(() => undefined);
   }
+}
+
+/** Longest stretch of work before yielding to the page (well under the 50 ms of a long task). */
+const SLICE_MS = 10;
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/** Runs `work` on each item, yielding to the page every SLICE_MS. */
+async function sliced<T>(items: Iterable<T>, work: (item: T) => void): Promise<void> {
+  let since = performance.now();
+  for (const item of items) {
+    work(item);
+    if (performance.now() - since > SLICE_MS) {
+      await nextTask();
+      since = performance.now();
+    }
+  }
+}
+
+/** `extractAll`, spread over tasks: link by link for texts; a JSON file is read at once. */
+async function extractSliced(inputs: readonly { readonly name: string; readonly text: string }[]): Promise<Extraction> {
+  const lists: CompareEntry[][] = [];
+  const problems: EntryProblem[] = [];
+  for (const { name, text } of inputs) {
+    if (/^\s*[[{]/.test(text)) {
+      const found = extractFromText(text, name);
+      lists.push([...found.entries]);
+      problems.push(...found.problems);
+      continue;
+    }
+    const entries: CompareEntry[] = [];
+    await sliced(findLinks(text, name), (f) => {
+      if ('entry' in f) entries.push(f.entry);
+      else problems.push(f.problem);
+    });
+    lists.push(entries);
+  }
+  return { entries: mergeEntries(lists), problems };
 }
 
 const DB_NAME = 'carbon-aware-lab-compare';

@@ -47,29 +47,32 @@ export function extractFromText(text: string, name: string): Extraction {
 }
 
 function extractLinks(text: string, name: string): Extraction {
+  const entries: CompareEntry[] = [];
+  const problems: EntryProblem[] = [];
+  for (const f of findLinks(text, name)) {
+    if ('entry' in f) entries.push(f.entry);
+    else problems.push(f.problem);
+  }
+  return { entries, problems };
+}
+
+/** One link found in a text: a usable entry or a named problem. */
+export type LinkFinding = { readonly entry: CompareEntry } | { readonly problem: EntryProblem };
+
+/** Every result link in free text, one at a time (so a caller can spread a long paste over several tasks). */
+export function* findLinks(text: string, name: string): Generator<LinkFinding> {
   // Some exports percent-encode the hash.
   const plain = text.replace(/%23r%3D/gi, '#r=');
-  const lineStarts = [0];
-  for (let i = plain.indexOf('\n'); i >= 0; i = plain.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-  const lineOf = (at: number) => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid]! <= at) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  };
-  const found: CompareEntry[] = [];
-  const problems: EntryProblem[] = [];
+  let line = 1;
+  let counted = 0;
   for (const m of plain.matchAll(LINK)) {
-    const source = `${name}, line ${lineOf(m.index)}`;
+    for (let i = plain.indexOf('\n', counted); i >= 0 && i < m.index; i = plain.indexOf('\n', i + 1)) line++;
+    counted = m.index;
+    const source = `${name}, line ${line}`;
     const decoded = decodeTokenParts({ version: m[1]!, length: m[2], crc: m[3], payload: m[4] });
-    if (decoded.ok) found.push({ key: runKey(decoded.summary), summary: decoded.summary, sources: [source] });
-    else problems.push({ source, problem: decoded.problem, message: `${source}: ${decoded.message}` });
+    if (decoded.ok) yield { entry: { key: runKey(decoded.summary), summary: decoded.summary, sources: [source] } };
+    else yield { problem: { source, problem: decoded.problem, message: `${source}: ${decoded.message}` } };
   }
-  return { entries: found, problems };
 }
 
 /** A result JSON file (as the runner and "Download result" write it). */
