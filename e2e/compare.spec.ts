@@ -150,10 +150,20 @@ test('the runner writes resultLink; lab -- compare reads it and lab -- verify re
   expect(none.code).toBe(2);
   expect(none.stderr).toContain('argument 1, line 1: the link is truncated');
 
+  // A claim of 10 points more accuracy than the run reached is caught; wasm is bit-exact, so the
+  // honest file differs at most in energy (a duty-cycle estimate that moves with this machine's load).
+  const claim = decodeResultLink(result.resultLink!);
+  if (!claim.ok) throw new Error('the result link does not decode');
+  const inflated = resultLinkUrl('http://127.0.0.1:4173/', { ...claim.summary, nick: 'inflated', metrics: { ...claim.summary.metrics, acc: (claim.summary.metrics.acc ?? 0) + 0.1 } });
   const report = join(dir, 'report.json');
-  const verified = await lab(['verify', out, '--out', report]);
-  expect(verified.stdout).toContain('1 of 1 verified.');
-  expect(verified.code).toBe(0);
-  const entries = (JSON.parse(readFileSync(report, 'utf8')) as { entries: { verification: { status: string } }[] }).entries;
-  expect(entries.map((e) => e.verification.status)).toEqual(['verified']);
+  const verified = await lab(['verify', out, inflated, '--out', report]);
+  expect(verified.code).toBe(1);
+  const entries = (JSON.parse(readFileSync(report, 'utf8')) as { entries: { nickname: string; verification: { status: string; differences?: { field: string }[] } }[] }).entries;
+  expect(entries).toHaveLength(2);
+  const honest = entries[0]!.verification;
+  expect(honest.status === 'verified' || (honest.status === 'differs' && honest.differences!.every((d) => d.field === 'energyWh'))).toBe(true);
+  expect(entries[1]!.nickname).toBe('inflated');
+  expect(entries[1]!.verification.status).toBe('differs');
+  expect(entries[1]!.verification.differences!.map((d) => d.field)).toContain('testAccuracy');
+  expect(verified.stdout).toMatch(/inflated: differs: .*testAccuracy \d+\.\d+% -> \d+\.\d+% \(-10\.00 points/);
 });
