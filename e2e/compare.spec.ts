@@ -76,11 +76,14 @@ test('three runs shared as result links, pasted in a chat log with a truncated o
   expect(csv[0]).toMatch(/^nickname,mine,dataset,hidden,batch_size,/);
   expect(csv.slice(1).map((l) => l.split(',')[0])).toEqual(['b64', 'b32', 'b16']);
 
-  // Re-run the batch-32 row in this browser: cpu is bit-exact, so it is verified.
+  // Re-run the batch-32 row in this browser: cpu is bit-exact, so backend, steps and accuracy match.
+  // Energy is a duty-cycle estimate of a one-second run: on a machine whose load swings (six test
+  // suites on two cores) it can leave the claimed range, and the row then says so, field by field.
   const row = panel.locator('[data-testid=compare-table] tbody tr', { hasText: 'b32' });
   await row.getByTestId('rerun').click();
   await expect(row).toHaveAttribute('data-check', /^(verified|differs|not-rerun)$/, { timeout: 120_000 });
-  await expect(row.getByTestId('row-check')).toHaveText(/^verified/);
+  await expect(row.getByTestId('row-check')).toHaveText(/^(verified|differs: energyWh [^;]*)$/);
+  const check = (await row.getAttribute('data-check'))!;
 
   // My own run is highlighted.
   await page.getByTestId('compare-add-mine').click();
@@ -90,7 +93,7 @@ test('three runs shared as result links, pasted in a chat log with a truncated o
   // The set, with its check, survives a reload (IndexedDB).
   await page.reload();
   await expect(panel.locator('[data-testid=compare-table] tbody tr')).toHaveCount(4);
-  await expect(panel.locator('[data-testid=compare-table] tbody tr', { hasText: 'b32' })).toHaveAttribute('data-check', 'verified');
+  await expect(panel.locator('[data-testid=compare-table] tbody tr', { hasText: 'b32' })).toHaveAttribute('data-check', check);
 });
 
 test('with 200 results the Compare view stays responsive', async ({ page }) => {
