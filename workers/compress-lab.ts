@@ -212,7 +212,8 @@ async function perChannelAccuracy(model: tf.LayersModel, data: SplitDataset): Pr
 export async function exportForDownload(state: CompressionState, request: ExportRequest): Promise<CompressionOutcome> {
   const { data, model } = need(state, request.which);
   const accuracyBefore = await evaluateAccuracy(model, data.test);
-  const exported = await exportModel(model, { precision: request.precision }, request.metadata, request.runCsv);
+  const sharedLevels = request.precision === 'uint8' ? (state.config?.compress.sharedLevels ?? 0) : 0;
+  const exported = await exportModel(model, { precision: request.precision, sharedLevels }, request.metadata, request.runCsv);
   const accuracyAfter = await evaluateDecoded(model, exported.decoded, data.test);
   const sparsity = await kernelSparsity(model);
   const zip = exported.zip.buffer.slice(exported.zip.byteOffset, exported.zip.byteOffset + exported.zip.byteLength) as ArrayBuffer;

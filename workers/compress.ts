@@ -230,6 +230,8 @@ export async function saveToMemory(model: tf.LayersModel): Promise<{ modelTopolo
 export interface ExportOptions {
   /** How every weight is stored. uint8 is 8-bit affine per tensor with zero exact. */
   readonly precision: WeightPrecision;
+  /** With uint8: at most this many shared nonzero levels per kernel (weight sharing); 0 or absent: off. */
+  readonly sharedLevels?: number;
   /** Timestamp of the zip entries; default the ZIP epoch (reproducible bytes). */
   readonly modifiedAt?: Date;
 }
@@ -251,10 +253,11 @@ export interface ModelExport {
 }
 
 /** Encodes a model's topology and weights at `precision` (model.json + .bin, not zipped). */
-export async function encodeModel(model: tf.LayersModel, precision: WeightPrecision): Promise<LayersModelFiles> {
+export async function encodeModel(model: tf.LayersModel, precision: WeightPrecision, sharedLevels = 0): Promise<LayersModelFiles> {
   const { modelTopology, weights } = await saveToMemory(model);
   return writeLayersModel(modelTopology, weights, {
     precision,
+    sharedLevels,
     generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
     convertedBy: null,
   });
@@ -271,7 +274,7 @@ export async function exportModel(
   metadata: Readonly<Record<string, unknown>>,
   runCsv: string,
 ): Promise<ModelExport> {
-  const files = await encodeModel(model, options.precision);
+  const files = await encodeModel(model, options.precision, options.sharedLevels ?? 0);
   const zip = buildExportZip({
     model: files,
     metadataJson: JSON.stringify(metadata, null, 2),

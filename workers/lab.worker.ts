@@ -2,7 +2,7 @@
 /** The training worker: exposes the LabWorkerApi over Comlink. All tfjs work happens here. */
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
-import type { BackendId, ExperimentConfig } from '../src/core/config/schema';
+import type { BackendChoice, ExperimentConfig } from '../src/core/config/schema';
 import type { RunSummary, TrainEvent } from '../src/core/train/types';
 import { forgetGpuDevice, gpuDevice, startBackend } from './backends';
 import type { BenchmarkResult, CompressionOutcome, DistillRequest, ExportRequest, LabWorkerApi } from './contract';
@@ -60,7 +60,7 @@ async function runTraining(config: ExperimentConfig, onEvent: (event: TrainEvent
   let device: GPUDevice | null = null;
   try {
     emit({ type: 'phase', phase: 'loading', message: 'Choosing a backend…' });
-    const report = await startBackend(config.backend, config.model.kind);
+    const report = await startBackend(config.backend, config.model.kind, { config, data: () => loadData(config, base) });
     device = report.backend === 'webgpu' ? gpuDevice : null;
     if (gpuDevice && !watched.has(gpuDevice)) {
       watched.add(gpuDevice);
@@ -158,9 +158,9 @@ const api = {
     if (trainer) trainer.stop();
     else stopPending = true;
   },
-  async benchmark(config: ExperimentConfig, backend: BackendId, steps: number, rounds: number): Promise<BenchmarkResult> {
-    const report = await startBackend(backend, config.model.kind);
-    if (report.backend !== backend) throw new Error(`${backend} is not available here: ${report.explanation}`);
+  async benchmark(config: ExperimentConfig, backend: BackendChoice, steps: number, rounds: number): Promise<BenchmarkResult> {
+    const report = await startBackend(backend, config.model.kind, { config, data: () => loadData(config, base), fresh: true });
+    if (backend !== 'auto' && report.backend !== backend) throw new Error(`${backend} is not available here: ${report.explanation}`);
     const data = await loadData(config, base);
     return benchmarkBackend(config, data, report, steps, rounds);
   },

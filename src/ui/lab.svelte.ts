@@ -3,7 +3,7 @@
  * its methods; only this class talks to the worker bridge.
  */
 import { parseLink, serialiseLink } from '../core/config/link';
-import { defaultConfig, type BackendId, type ConfigIssue, type ExperimentConfig } from '../core/config/schema';
+import { defaultConfig, type BackendChoice, type ConfigIssue, type ExperimentConfig } from '../core/config/schema';
 import type { BenchmarkResult } from '../../workers/contract';
 import type { SavedRunInfo } from '../core/train/checkpoint';
 import { buildResult, type LabResult, type ScheduleSection } from '../core/result';
@@ -205,7 +205,7 @@ export class Lab {
   }
 
   /** Times the lab's loop against plain model.fit on one backend with the current settings. */
-  benchmark(backend: BackendId, steps: number, rounds: number): Promise<BenchmarkResult> {
+  benchmark(backend: BackendChoice, steps: number, rounds: number): Promise<BenchmarkResult> {
     return this.bridge.api.benchmark($state.snapshot(this.config), backend, steps, rounds);
   }
 

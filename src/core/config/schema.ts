@@ -126,6 +126,8 @@ export interface ExperimentConfig {
     frequency: number;
     /** How the exported model's weights are stored. */
     precision: (typeof EXPORT_PRECISIONS)[number];
+    /** With uint8: at most this many shared nonzero levels per kernel on its grid (src/core/compress/share.ts); 0 is off. */
+    sharedLevels: number;
     /** Distil a smaller student from the trained model (Hinton et al. 2015). */
     distill: 'off' | 'on';
     temperature: number;
@@ -176,7 +178,7 @@ export const DEFAULT_CONFIG: Readonly<ExperimentConfig> = Object.freeze({
   carbon: { source: 'auto', region: '', replaySpeed: 1 },
   schedule: { mode: 'off', policy: 'forecast-window', trace: 'us-ciso-2022', start: '2022-06-15T00:00', rate: 1, slackHours: 24, thresholdKind: 'percentile', threshold: 30 },
   compress: {
-    pruning: 'off', initialSparsity: 0, finalSparsity: 0.8, beginEpoch: 0, endEpoch: 1, frequency: 25, precision: 'uint8',
+    pruning: 'off', initialSparsity: 0, finalSparsity: 0.8, beginEpoch: 0, endEpoch: 1, frequency: 25, precision: 'uint8', sharedLevels: 0,
     distill: 'off', temperature: 4, alpha: 0.1, studentHidden: [32], budgetWh: 0, onBudget: 'prune', budgetSparsity: 0.9,
   },
   objective: { framework: 'off', alpha: 1, beta: 0.25, gamma: 0.25, penalty: 0.002, shrinkAfter: 1, shrinkBelow: 0.3, minKeep: 0.25, refIntensity: 0, maxBatch: 256 },
@@ -288,6 +290,7 @@ export const FIELDS: readonly FieldSpec[] = [
   field('pruneTo', 'compress.endEpoch', 'number', 'a number of epochs from 0 to 100', num(0, 100)),
   field('pruneEvery', 'compress.frequency', 'int', 'a whole number of steps from 1 to 10000', int(1, 10000)),
   field('precision', 'compress.precision', 'enum', `one of ${list(EXPORT_PRECISIONS)}`, v.picklist(EXPORT_PRECISIONS)),
+  field('levels', 'compress.sharedLevels', 'int', 'a whole number of shared weight levels from 0 (off) to 255', int(0, 255)),
   field('distill', 'compress.distill', 'enum', `one of ${list(ON_OFF)}`, v.picklist(ON_OFF)),
   // Hinton et al. (2015) used temperatures from 1 to 20; 50 leaves room.
   field('T', 'compress.temperature', 'number', 'a number from 1 to 50', num(1, 50)),

@@ -1,5 +1,6 @@
 /** Plain data that crosses the worker boundary about a run: no tensors, no classes. */
 import type { BackendChoice, BackendId } from '../config/schema';
+import type { ProbeOutcome } from '../backend/auto';
 import type { SkippedBackend } from '../backend/select';
 import type { StepRecord } from '../energy/power';
 import type { RunLogEntry } from '../compress/plan';
@@ -23,6 +24,8 @@ export interface BackendReport {
   readonly adapter: AdapterSummary | null;
   /** Whether the GPU can time its own kernels (the `timestamp-query` feature). */
   readonly timestampQuery: boolean;
+  /** With "auto": what each backend measured, and what the measurement cost (src/core/backend/auto.ts). */
+  readonly probe?: ProbeOutcome;
 }
 
 export interface DataSummary {
