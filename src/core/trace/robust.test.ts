@@ -113,7 +113,7 @@ describe('parseTrace units', () => {
   });
 });
 
-describe('the real traces in /work/shared/traces', () => {
+describe('the real traces in ../shared/traces', () => {
   // Fingerprints of the parsed traces, taken with the loader before this change: they load identically.
   it.each([
     ['us-bpat-2022.csv', 'ea84d97abb870e59'],
@@ -122,7 +122,7 @@ describe('the real traces in /work/shared/traces', () => {
     ['us-nyis-2022.csv', '11585b641d388c11'],
     ['us-pjm-2022.csv', '019257b43b89c520'],
   ])('%s loads exactly as before, with no notice', (file, fingerprint) => {
-    const p = parseTrace(readFileSync(new URL(`../../../../../shared/traces/${file}`, import.meta.url), 'utf8'), file);
+    const p = parseTrace(readFileSync(new URL(`../../../../shared/traces/${file}`, import.meta.url), 'utf8'), file);
     expect(createHash('sha256').update(JSON.stringify(p.trace)).digest('hex').slice(0, 16)).toBe(fingerprint);
     expect(p.notices).toEqual([]);
   });
