@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfigJson, parseConfigObject, parseLink, serialiseLink, shareUrl } from './link';
+import { MAX_LINK_LENGTH, MAX_LISTED_ISSUES, parseConfigJson, parseConfigObject, parseLink, serialiseLink, shareUrl } from './link';
 import { DEFAULT_CONFIG, FIELDS, defaultConfig } from './schema';
 
 describe('share links', () => {
@@ -13,7 +13,6 @@ describe('share links', () => {
 
   it('round-trips every field exactly', () => {
     const config = defaultConfig();
-    config.data.dataset = 'spiral';
     config.data.url = 'https://example.org/data set.bin';
     config.data.samples = 1234;
     config.data.noise = 0.25;
@@ -26,6 +25,10 @@ describe('share links', () => {
     const parsed = parseLink(`#${serialiseLink(config)}`);
     expect(parsed.issues).toEqual([]);
     expect(parsed.config).toEqual(config);
+    const synthetic = defaultConfig();
+    synthetic.data.dataset = 'spiral';
+    synthetic.train.batchSize = 800;
+    expect(parseLink(serialiseLink(synthetic))).toEqual({ config: synthetic, issues: [] });
   });
 
   it('writes every field, so a link keeps its meaning if defaults change', () => {
@@ -56,12 +59,62 @@ describe('share links', () => {
     expect(issues.map((i) => i.field)).toEqual(['epochs', 'seed', 'lr']);
   });
 
-  it('rejects dataset URLs that are not http(s) or site paths', () => {
-    for (const bad of ['javascript:alert(1)', 'data:text/html,x', '//evil.example/x', 'file:///etc/passwd']) {
+  it('rejects dataset URLs that are not http(s) or site paths, including tricks that leave the site', () => {
+    const tricks = ['/\\evil.example/x', '/\\/evil.example', '\\\\evil.example/x', '/\t/evil.example/x', '/\n/evil.example', ' //evil.example', 'https:evil.example', 'http:/\\evil.example'];
+    for (const bad of ['javascript:alert(1)', 'data:text/html,x', '//evil.example/x', 'file:///etc/passwd', 'mnist.bin', ...tricks]) {
       const { config, issues } = parseLink(`#dataUrl=${encodeURIComponent(bad)}`);
       expect(issues.map((i) => i.field)).toEqual(['dataUrl']);
       expect(config.data.url).toBe('');
     }
+    for (const good of ['/data/mnist.bin', '/..//evil.example/x', 'https://example.org/a.bin', 'HTTP://127.0.0.1:9/x']) {
+      expect(parseLink(`#dataUrl=${encodeURIComponent(good)}`)).toMatchObject({ config: { data: { url: good } }, issues: [] });
+    }
+  });
+
+  it('names impossible dates and times instead of rolling them over', () => {
+    for (const bad of ['2022-02-30T00:00', '2023-02-29T12:00', '2022-04-31T00:00', '2022-06-15T24:00', '2022-06-15T23:60', '2022-13-01T00:00', '2022-00-10T00:00', '2022-06-00T00:00']) {
+      const { config, issues } = parseLink(`#start=${bad}`);
+      expect(issues.map((i) => i.field)).toEqual(['start']);
+      expect(issues[0]?.message).toContain(`got "${bad}", expected a real UTC time`);
+      expect(config.schedule.start).toBe(DEFAULT_CONFIG.schedule.start);
+    }
+    for (const good of ['2024-02-29T23:59', '2022-12-31T00:00', '1999-01-01T00:00']) expect(parseLink(`#start=${good}`).config.schedule.start).toBe(good);
+  });
+
+  it('names a batch larger than the training set and a dataset URL with a synthetic dataset', () => {
+    const big = parseLink('#dataset=spiral&samples=100&testFraction=0.2&batch=128');
+    expect(big.issues.map((i) => i.field)).toEqual(['batch']);
+    expect(big.issues[0]?.message).toBe('batch: the batch size 128 is larger than the training set (80 of the 100 points; the rest are the test share); using 80, the whole training set in each step.');
+    expect(big.config.train.batchSize).toBe(80);
+    expect(parseLink('#dataset=spiral&samples=100&batch=80').issues).toEqual([]);
+    const url = parseLink('#dataset=xor&dataUrl=%2Fdata%2Fmine.bin');
+    expect(url.issues.map((i) => i.field)).toEqual(['dataUrl']);
+    expect(url.issues[0]?.message).toMatch(/dataUrl: a dataset URL is read only with dataset "mnist".*but dataset is "xor"; the URL is left out\./);
+    expect(url.config.data.url).toBe('');
+  });
+
+  it('lists the first 20 problems and counts the rest', () => {
+    const { issues } = parseLink(`#${Array.from({ length: 1000 }, (_, i) => `k${i}=1`).join('&')}`);
+    expect(issues).toHaveLength(MAX_LISTED_ISSUES + 1);
+    expect(issues.slice(0, 20).map((i) => i.field)).toEqual(Array.from({ length: 20 }, (_, i) => `k${i}`));
+    expect(issues[20]).toEqual({ field: '(more)', message: '…and 980 more problems in this link, not listed.' });
+    expect(parseLink('#' + 'x=1&'.repeat(21)).issues[20]?.message).toBe('…and 1 more problem in this link, not listed.');
+  });
+
+  it('refuses a link over the length limit at once, however it is built', () => {
+    const huge = `#${'epochs=3&'.repeat(230_000)}`; // about 2 MB of one repeated key
+    const t0 = performance.now();
+    const { config, issues } = parseLink(huge);
+    expect(performance.now() - t0).toBeLessThan(250);
+    expect(issues).toEqual([{ field: '(link)', message: `The link is ${(huge.length - 1).toLocaleString('en')} characters long, more than the 16,384 this lab reads; using the default experiment.` }]);
+    expect(config).toEqual(DEFAULT_CONFIG);
+    // Just under the limit, a link of repeated keys is read in bounded time with a bounded list.
+    const long = `#${'epochs=3&'.repeat(Math.floor(MAX_LINK_LENGTH / 9))}`;
+    const t1 = performance.now();
+    const read = parseLink(long);
+    expect(performance.now() - t1).toBeLessThan(500);
+    expect(read.config.train.epochs).toBe(3);
+    expect(read.issues).toHaveLength(MAX_LISTED_ISSUES + 1);
   });
 
   it('quotes long or hostile values as plain, shortened text', () => {
@@ -102,6 +155,13 @@ describe('config files', () => {
   it('reports malformed JSON and non-object configs', () => {
     expect(parseConfigJson('{nope').issues[0]?.message).toMatch(/not valid JSON/);
     expect(parseConfigJson('[1]').issues[0]?.field).toBe('(config)');
+  });
+
+  it('lists the first 20 problems of a config file and counts the rest', () => {
+    const input = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`junk${i}`, i]));
+    const { issues } = parseConfigObject(input);
+    expect(issues).toHaveLength(21);
+    expect(issues[20]?.message).toBe('…and 30 more problems in this config, not listed.');
   });
 
   it('does not share arrays with the caller', () => {
