@@ -143,23 +143,22 @@ function printTable(title: string, header: readonly string[], rows: readonly (re
   for (const r of rows) console.log(line(r));
 }
 
-function main(): void {
-  const args = parseArgs(process.argv.slice(2));
-  const started = performance.now();
-  const interruptible = !args.contiguous;
-  const ids = Object.keys(POLICIES) as PolicyId[];
-  const columns: Column[] = [
-    ...ids.map((id) => ({ key: id, label: id, policy: POLICIES[id], reference: false })),
-    {
-      key: 'forecast-window/same-hour-yesterday',
-      label: 'fw@yesterday',
-      policy: createForecastWindowPolicy(),
-      reference: true,
-    },
-  ];
-  const horizon = Math.max(...args.jobHours.map((h) => Math.ceil(h))) + Math.floor(args.slackHours);
+/** Cells by region, then job shape (`4h`), then column key. */
+type Results = Record<string, Record<string, Record<string, Cell>>>;
 
-  const results: Record<string, Record<string, Record<string, Cell>>> = {};
+/** The columns of the tables: every policy, plus forecast-window driven by the reference forecaster. */
+function tableColumns(): Column[] {
+  const ids = Object.keys(POLICIES) as PolicyId[];
+  return [
+    ...ids.map((id) => ({ key: id, label: id, policy: POLICIES[id], reference: false })),
+    { key: 'forecast-window/same-hour-yesterday', label: 'fw@yesterday', policy: createForecastWindowPolicy(), reference: true },
+  ];
+}
+
+/** Replays every trace for every job shape; also returns each trace's loading note. */
+function evaluateTraces(args: Args, columns: readonly Column[], interruptible: boolean): { results: Results; notes: Record<string, string> } {
+  const horizon = Math.max(...args.jobHours.map((h) => Math.ceil(h))) + Math.floor(args.slackHours);
+  const results: Results = {};
   const notes: Record<string, string> = {};
   for (const file of args.traces) {
     const parsed = parseTrace(readFileSync(file, 'utf8'), path.basename(file));
@@ -170,16 +169,18 @@ function main(): void {
     const steps = Math.ceil(horizon * (3_600_000 / parsed.trace.stepMs));
     const main = createReplay(parsed.trace, { horizon: steps });
     const reference = createReplay(parsed.trace, { horizon: steps, forecaster: sameHourYesterday });
-    results[region] = {};
-    for (const h of args.jobHours) {
-      const { cells } = evaluate(main, reference, columns, h, args.slackHours, interruptible);
-      const shape = `${h}h`;
-      (results[region] as Record<string, Record<string, Cell>>)[shape] = Object.fromEntries(cells);
-    }
+    const byShape: Record<string, Record<string, Cell>> = {};
+    for (const h of args.jobHours) byShape[`${h}h`] = Object.fromEntries(evaluate(main, reference, columns, h, args.slackHours, interruptible).cells);
+    results[region] = byShape;
   }
+  return { results, notes };
+}
 
+const cellOf = (results: Results, region: string, shape: string, key: string): Cell | undefined => results[region]?.[shape]?.[key];
+
+/** Prints one table per job shape; returns forecast-window's share of the oracle saving per (shape, region). */
+function printShapeTables(args: Args, columns: readonly Column[], results: Results, interruptible: boolean): number[] {
   const regions = Object.keys(results);
-  const cellOf = (region: string, shape: string, key: string): Cell | undefined => results[region]?.[shape]?.[key];
   const shareRows: number[] = [];
   for (const h of args.jobHours) {
     const shape = `${h}h`;
@@ -187,14 +188,14 @@ function main(): void {
     const rows = regions.map((region) => [
       TUNED_ON.includes(region) ? `${region} (tuned)` : region,
       ...columns.map((c) => {
-        const cell = cellOf(region, shape, c.key);
+        const cell = cellOf(results, region, shape, c.key);
         return cell ? `${pct(cell.emissionsVsRunNow)} / ${pct(cell.shareOfOracle)}` : '';
       }),
     ]);
     rows.push([
       'average',
       ...columns.map((c) => {
-        const cs = regions.map((r) => cellOf(r, shape, c.key)).filter((x): x is Cell => x !== undefined);
+        const cs = regions.map((r) => cellOf(results, r, shape, c.key)).filter((x): x is Cell => x !== undefined);
         return `${pct(mean(cs.map((x) => x.emissionsVsRunNow)))} / ${pct(mean(cs.map((x) => x.shareOfOracle)))}`;
       }),
     ]);
@@ -204,13 +205,33 @@ function main(): void {
       header,
       rows,
     );
-    for (const r of regions) shareRows.push(cellOf(r, shape, 'forecast-window')?.shareOfOracle ?? Number.NaN);
+    for (const r of regions) shareRows.push(cellOf(results, r, shape, 'forecast-window')?.shareOfOracle ?? Number.NaN);
   }
+  return shareRows;
+}
 
-  const perRegion = regions.map(
-    (r) => `${r} ${pct(mean(args.jobHours.map((h) => cellOf(r, `${h}h`, 'forecast-window')?.shareOfOracle ?? NaN)))}`,
+/** The savings of `cols` by region, job shape and column, as the JSON file holds them. */
+function tableJson(args: Args, results: Results, cols: readonly Column[]): unknown {
+  const cellJson = (r: string, h: number, c: Column) => {
+    const cell = cellOf(results, r, `${h}h`, c.key);
+    return [c.key, { savingVsRunNow: cell?.savingVsRunNow ?? null, shareOfOracle: cell?.shareOfOracle ?? null }];
+  };
+  return Object.fromEntries(
+    Object.keys(results).map((r) => [r, Object.fromEntries(args.jobHours.map((h) => [`${h}h`, Object.fromEntries(cols.map((c) => cellJson(r, h, c)))]))]),
   );
-  const overall = mean(shareRows);
+}
+
+function main(): void {
+  const args = parseArgs(process.argv.slice(2));
+  const started = performance.now();
+  const interruptible = !args.contiguous;
+  const columns = tableColumns();
+  const { results, notes } = evaluateTraces(args, columns, interruptible);
+  const regions = Object.keys(results);
+  const overall = mean(printShapeTables(args, columns, results, interruptible));
+  const perRegion = regions.map(
+    (r) => `${r} ${pct(mean(args.jobHours.map((h) => cellOf(results, r, `${h}h`, 'forecast-window')?.shareOfOracle ?? NaN)))}`,
+  );
   console.log(`\nforecast-window share of the oracle saving, by region: ${perRegion.join(', ')}`);
   console.log(`(forecaster and policy settings were tuned on ${TUNED_ON.join(' and ')} only; other regions are held out)`);
   console.log(
@@ -220,31 +241,14 @@ function main(): void {
   console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
 
   if (args.out !== null) {
-    const tableJson = (cols: readonly Column[]): unknown =>
-      Object.fromEntries(
-        regions.map((r) => [
-          r,
-          Object.fromEntries(
-            args.jobHours.map((h) => [
-              `${h}h`,
-              Object.fromEntries(
-                cols.map((c) => {
-                  const cell = cellOf(r, `${h}h`, c.key);
-                  return [c.key, { savingVsRunNow: cell?.savingVsRunNow ?? null, shareOfOracle: cell?.shareOfOracle ?? null }];
-                }),
-              ),
-            ]),
-          ),
-        ]),
-      );
     const json = {
       slackHours: args.slackHours,
       interruptible,
       forecaster: adaptiveForecaster.description,
       traces: notes,
-      results: tableJson(columns.filter((c) => !c.reference)),
+      results: tableJson(args, results, columns.filter((c) => !c.reference)),
       // forecast-window driven by "the same hour yesterday" instead of the adaptive forecaster.
-      references: tableJson(columns.filter((c) => c.reference)),
+      references: tableJson(args, results, columns.filter((c) => c.reference)),
       forecastWindowShareOfOracle: overall,
     };
     writeFileSync(args.out, `${JSON.stringify(json, null, 2)}\n`);

@@ -136,6 +136,111 @@ interface GpuChoice {
   readonly why: string;
 }
 
+/** What the adapter says about itself, normalised once for the vendor rules below. */
+interface AdapterFacts {
+  /** The adapter's device name and description together. */
+  readonly text: string;
+  readonly vendor: string;
+  readonly arch: string;
+  /** The architecture as the browser wrote it, quoted for a sentence, or ''. */
+  readonly archWords: string;
+  /** The profile row of the reported architecture, if one matches. */
+  readonly byArch: GpuProfile | undefined;
+}
+
+function adapterFacts(adapter: AdapterDescription): AdapterFacts {
+  const text = `${adapter.device ?? ''} ${adapter.description ?? ''}`.trim();
+  const vendor = normaliseVendor(adapter.vendor, text);
+  const arch = normaliseArchitecture(adapter.architecture);
+  const archWords = adapter.architecture !== undefined && adapter.architecture !== '' ? ` "${adapter.architecture}"` : '';
+  const byArch = GPU_PROFILES.find((r) => arch !== '' && r.architectures.includes(arch) && (r.vendor === '' || r.vendor === vendor || vendor === ''));
+  return { text, vendor, arch, archWords, byArch };
+}
+
+const isApple = ({ vendor, arch }: AdapterFacts) => vendor === 'apple' || arch.startsWith('metal') || arch.startsWith('common') || arch.startsWith('apple');
+
+/** Apple Silicon: every Mac reports alike, so the CPU's thread count picks the tier. */
+function appleChoice({ archWords }: AdapterFacts, threads: number): GpuChoice {
+  const id = threads >= 17 ? 'apple-m-ultra' : threads >= 9 ? 'apple-m-pro-max' : 'apple-m-base';
+  const tier = id === 'apple-m-ultra' ? 'an Ultra chip' : id === 'apple-m-pro-max' ? 'a Pro or Max chip' : 'a base M-series chip';
+  return {
+    gpu: gpuProfileById(id), sharing: 'gpu-includes-cpu', confidence: 'vendor', cpuClass: null,
+    why:
+      `The browser reports Apple graphics${archWords}, which every Apple Silicon Mac reports alike; ` +
+      `${threads} CPU threads suggest ${tier}. Apple publishes power for whole machines only, so the ` +
+      'figure covers CPU, GPU and memory together (Safari reports at most 8 threads, so a larger chip may look like a base one).',
+  };
+}
+
+/** An NVIDIA GPU without a recognised model name: a laptop part, a generation, or neither. */
+function nvidiaChoice({ text, archWords, byArch }: AdapterFacts, nvidiaLaptop: boolean): GpuChoice {
+  if (nvidiaLaptop) {
+    return {
+      gpu: gpuProfileById('nvidia-laptop'), sharing: 'separate', confidence: 'vendor', cpuClass: 'laptop',
+      why: `The GPU is named as an NVIDIA laptop part ("${text}"); laptop GPUs run at a lower power limit than desktop cards.`,
+    };
+  }
+  if (byArch !== undefined) {
+    return {
+      gpu: byArch, sharing: 'separate', confidence: 'architecture',
+      cpuClass: byArch.id === 'nvidia-hopper' ? 'workstation' : 'desktop',
+      why:
+        `The browser reports an NVIDIA GPU of the${archWords} generation without a model name, so the range covers that ` +
+        `generation's desktop cards (${rangeText(byArch.power)}). A laptop GPU would use less: pick "NVIDIA laptop GPU" if so.`,
+    };
+  }
+  return {
+    gpu: gpuProfileById('nvidia-unknown'), sharing: 'separate', confidence: 'vendor', cpuClass: 'desktop',
+    why: 'The browser reports an NVIDIA GPU but not its generation, so the range spans entry to high-end cards.',
+  };
+}
+
+/** An AMD GPU without a recognised model name: integrated, a generation, or neither. */
+function amdChoice({ text, archWords, byArch }: AdapterFacts): GpuChoice {
+  if (AMD_INTEGRATED_TEXT.test(text) && !AMD_DISCRETE_TEXT.test(text)) {
+    return {
+      gpu: gpuProfileById('amd-integrated'), sharing: 'gpu-includes-cpu', confidence: 'vendor', cpuClass: null,
+      why: `The GPU is named as AMD integrated graphics ("${text}"), which shares one package with the CPU.`,
+    };
+  }
+  if (byArch !== undefined) {
+    return {
+      gpu: byArch, sharing: 'separate', confidence: 'architecture', cpuClass: 'desktop',
+      why:
+        `The browser reports an AMD GPU of the${archWords} generation without a model name, so the range covers that ` +
+        `generation's desktop cards (${rangeText(byArch.power)}). AMD laptops often have integrated Radeon graphics of ` +
+        'the same generation: pick "AMD Ryzen processor with integrated Radeon graphics" if your computer has no separate graphics card.',
+    };
+  }
+  return {
+    gpu: gpuProfileById('amd-unknown'), sharing: 'separate', confidence: 'vendor', cpuClass: 'desktop',
+    why: 'The browser reports an AMD GPU but not its generation, so the range spans entry to high-end cards.',
+  };
+}
+
+/** Intel graphics: an Arc discrete card, integrated graphics of a known generation, or neither. */
+function intelChoice({ text, archWords, byArch }: AdapterFacts): GpuChoice {
+  const row = INTEL_ARC_INTEGRATED_TEXT.test(text) && byArch === undefined ? gpuProfileById('intel-xe-lpg') : byArch;
+  if (row !== undefined && row.form === 'discrete') {
+    return {
+      gpu: row, sharing: 'separate', confidence: 'architecture', cpuClass: 'desktop',
+      why: `The browser reports an Intel Arc discrete GPU${archWords} (${rangeText(row.power)} board power).`,
+    };
+  }
+  if (row !== undefined) {
+    return {
+      gpu: row, sharing: 'gpu-includes-cpu', confidence: 'architecture', cpuClass: null,
+      why:
+        `The browser reports Intel integrated graphics${archWords}, part of the same processor package as the CPU, ` +
+        `so one package figure covers both (${rangeText(row.power)}).`,
+    };
+  }
+  return {
+    gpu: gpuProfileById('intel-unknown'), sharing: 'gpu-includes-cpu', confidence: 'vendor', cpuClass: null,
+    why: `The browser reports Intel graphics${archWords} of an unrecognised generation; assumed integrated, sharing the CPU package.`,
+  };
+}
+
 function chooseGpu(adapter: AdapterDescription | null, threads: number): GpuChoice {
   if (adapter === null) {
     return {
@@ -143,30 +248,15 @@ function chooseGpu(adapter: AdapterDescription | null, threads: number): GpuChoi
       why: 'The browser offered no WebGPU adapter, so training runs on the CPU and all power is counted there.',
     };
   }
-  const text = `${adapter.device ?? ''} ${adapter.description ?? ''}`.trim();
-  const vendor = normaliseVendor(adapter.vendor, text);
-  const arch = normaliseArchitecture(adapter.architecture);
-  const archWords = adapter.architecture !== undefined && adapter.architecture !== '' ? ` "${adapter.architecture}"` : '';
-
+  const facts = adapterFacts(adapter);
+  const { text, vendor, arch, archWords, byArch } = facts;
   if (SOFTWARE_ARCHITECTURES.has(arch) || SOFTWARE_TEXT.test(text) || (vendor === 'mesa' && arch === '')) {
     return {
       gpu: gpuProfileById('software-gpu'), sharing: 'cpu-includes-gpu', confidence: 'architecture', cpuClass: null,
       why: `The adapter is a software GPU${archWords} that runs on the CPU, so all power is counted in the CPU row.`,
     };
   }
-
-  if (vendor === 'apple' || arch.startsWith('metal') || arch.startsWith('common') || arch.startsWith('apple')) {
-    const id = threads >= 17 ? 'apple-m-ultra' : threads >= 9 ? 'apple-m-pro-max' : 'apple-m-base';
-    const tier = id === 'apple-m-ultra' ? 'an Ultra chip' : id === 'apple-m-pro-max' ? 'a Pro or Max chip' : 'a base M-series chip';
-    return {
-      gpu: gpuProfileById(id), sharing: 'gpu-includes-cpu', confidence: 'vendor', cpuClass: null,
-      why:
-        `The browser reports Apple graphics${archWords}, which every Apple Silicon Mac reports alike; ` +
-        `${threads} CPU threads suggest ${tier}. Apple publishes power for whole machines only, so the ` +
-        'figure covers CPU, GPU and memory together (Safari reports at most 8 threads, so a larger chip may look like a base one).',
-    };
-  }
-
+  if (isApple(facts)) return appleChoice(facts, threads);
   const named = namedGpuProfile(vendor, text);
   const nvidiaLaptop = vendor === 'nvidia' && NVIDIA_LAPTOP_TEXT.test(text);
   if (named !== null && !nvidiaLaptop) {
@@ -176,82 +266,15 @@ function chooseGpu(adapter: AdapterDescription | null, threads: number): GpuChoi
       why: `The browser names the GPU ("${text}"), matched to ${named.label} at ${named.power.typical.max} W board power.`,
     };
   }
-
-  const byArch = GPU_PROFILES.find((r) => arch !== '' && r.architectures.includes(arch) && (r.vendor === '' || r.vendor === vendor || vendor === ''));
-
-  if (vendor === 'nvidia') {
-    if (nvidiaLaptop) {
-      return {
-        gpu: gpuProfileById('nvidia-laptop'), sharing: 'separate', confidence: 'vendor', cpuClass: 'laptop',
-        why: `The GPU is named as an NVIDIA laptop part ("${text}"); laptop GPUs run at a lower power limit than desktop cards.`,
-      };
-    }
-    if (byArch !== undefined) {
-      return {
-        gpu: byArch, sharing: 'separate', confidence: 'architecture',
-        cpuClass: byArch.id === 'nvidia-hopper' ? 'workstation' : 'desktop',
-        why:
-          `The browser reports an NVIDIA GPU of the${archWords} generation without a model name, so the range covers that ` +
-          `generation's desktop cards (${rangeText(byArch.power)}). A laptop GPU would use less: pick "NVIDIA laptop GPU" if so.`,
-      };
-    }
-    return {
-      gpu: gpuProfileById('nvidia-unknown'), sharing: 'separate', confidence: 'vendor', cpuClass: 'desktop',
-      why: 'The browser reports an NVIDIA GPU but not its generation, so the range spans entry to high-end cards.',
-    };
-  }
-
-  if (vendor === 'amd') {
-    if (AMD_INTEGRATED_TEXT.test(text) && !AMD_DISCRETE_TEXT.test(text)) {
-      return {
-        gpu: gpuProfileById('amd-integrated'), sharing: 'gpu-includes-cpu', confidence: 'vendor', cpuClass: null,
-        why: `The GPU is named as AMD integrated graphics ("${text}"), which shares one package with the CPU.`,
-      };
-    }
-    if (byArch !== undefined) {
-      return {
-        gpu: byArch, sharing: 'separate', confidence: 'architecture', cpuClass: 'desktop',
-        why:
-          `The browser reports an AMD GPU of the${archWords} generation without a model name, so the range covers that ` +
-          `generation's desktop cards (${rangeText(byArch.power)}). AMD laptops often have integrated Radeon graphics of ` +
-          'the same generation: pick "AMD Ryzen processor with integrated Radeon graphics" if your computer has no separate graphics card.',
-      };
-    }
-    return {
-      gpu: gpuProfileById('amd-unknown'), sharing: 'separate', confidence: 'vendor', cpuClass: 'desktop',
-      why: 'The browser reports an AMD GPU but not its generation, so the range spans entry to high-end cards.',
-    };
-  }
-
-  if (vendor === 'intel') {
-    const row = INTEL_ARC_INTEGRATED_TEXT.test(text) && byArch === undefined ? gpuProfileById('intel-xe-lpg') : byArch;
-    if (row !== undefined && row.form === 'discrete') {
-      return {
-        gpu: row, sharing: 'separate', confidence: 'architecture', cpuClass: 'desktop',
-        why: `The browser reports an Intel Arc discrete GPU${archWords} (${rangeText(row.power)} board power).`,
-      };
-    }
-    if (row !== undefined) {
-      return {
-        gpu: row, sharing: 'gpu-includes-cpu', confidence: 'architecture', cpuClass: null,
-        why:
-          `The browser reports Intel integrated graphics${archWords}, part of the same processor package as the CPU, ` +
-          `so one package figure covers both (${rangeText(row.power)}).`,
-      };
-    }
-    return {
-      gpu: gpuProfileById('intel-unknown'), sharing: 'gpu-includes-cpu', confidence: 'vendor', cpuClass: null,
-      why: `The browser reports Intel graphics${archWords} of an unrecognised generation; assumed integrated, sharing the CPU package.`,
-    };
-  }
-
+  if (vendor === 'nvidia') return nvidiaChoice(facts, nvidiaLaptop);
+  if (vendor === 'amd') return amdChoice(facts);
+  if (vendor === 'intel') return intelChoice(facts);
   if (MOBILE_VENDORS.has(vendor) || byArch?.id === 'mobile-soc') {
     return {
       gpu: gpuProfileById('mobile-soc'), sharing: 'gpu-includes-cpu', confidence: 'vendor', cpuClass: null,
       why: `The browser reports ${vendor === '' ? 'a mobile GPU' : `a ${vendor} GPU`}${archWords}, part of a phone, tablet or ARM system-on-chip.`,
     };
   }
-
   return {
     gpu: gpuProfileById('gpu-unknown'), sharing: 'separate', confidence: 'guess', cpuClass: 'desktop',
     why: `The browser reports a GPU the lab does not recognise (vendor "${adapter.vendor ?? ''}"${archWords}); the range spans small to large cards.`,
