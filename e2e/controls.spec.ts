@@ -93,10 +93,10 @@ test('a reload during a paused run continues from the checkpoint with nothing lo
   expect(continued?.metrics.steps).toBe(2000);
   expect(continued?.lossCurve).toEqual(straight?.lossCurve);
   expect(continued?.epochs.map((e) => e.testAccuracy)).toEqual(straight?.epochs.map((e) => e.testAccuracy));
-  // The finished run is no longer offered after another reload: once the page has asked the
-  // worker for a saved run and got none, no banner shows (a fixed sleep could end before the answer).
+  // The finished run is no longer offered after another reload.
   await page.reload();
   await page.waitForFunction(() => 'labAutomation' in window);
-  expect(await page.evaluate(() => (window as unknown as { labAutomation: { savedRun(): Promise<unknown> } }).labAutomation.savedRun())).toBeNull();
+  const offered = await page.evaluate(() => (window as unknown as { labAutomation: { savedRunOffered(): Promise<boolean> } }).labAutomation.savedRunOffered());
+  expect(offered).toBe(false);
   await expect(page.getByTestId('saved-run')).toHaveCount(0);
 });

@@ -93,7 +93,7 @@ test('a batch too large for the training set is refused in the form with the rea
   await openLab(page, 'dataset=xor&samples=100');
   await page.locator('input[name=batch]').fill('90');
   await expect(page.locator('label', { has: page.locator('input[name=batch]') }).getByRole('alert')).toHaveText(
-    'The batch size 90 is larger than the training set (80 of the 100 points; the rest are the test share); not applied.',
+    'Batch size: 90 is more than the 80 training examples of this dataset (samples 100, test fraction 0.2); not applied.',
   );
   await expect(page).toHaveURL(/batch=64/);
 });
@@ -103,5 +103,5 @@ test('a link with a thousand problems lists the first 20 and counts the rest', a
   const items = page.getByTestId('link-issues').locator('li');
   await expect(items).toHaveCount(21);
   await expect(items.first()).toHaveText('"junk0": unknown field, ignored.');
-  await expect(items.last()).toHaveText('…and 980 more problems in this link, not listed.');
+  await expect(items.last()).toHaveText('and 980 more problems in this link, not listed; each was ignored.');
 });

@@ -143,11 +143,10 @@ function printTable(title: string, header: readonly string[], rows: readonly (re
   for (const r of rows) console.log(line(r));
 }
 
-/** Cells by region, then job shape (`4h`), then column key. */
 type Results = Record<string, Record<string, Record<string, Cell>>>;
 
-/** The columns of the tables: every policy, plus forecast-window driven by the reference forecaster. */
-function tableColumns(): Column[] {
+/** The policies compared, and forecast-window driven by "the same hour yesterday" as a reference. */
+function columnsToCompare(): Column[] {
   const ids = Object.keys(POLICIES) as PolicyId[];
   return [
     ...ids.map((id) => ({ key: id, label: id, policy: POLICIES[id], reference: false })),
@@ -155,8 +154,8 @@ function tableColumns(): Column[] {
   ];
 }
 
-/** Replays every trace for every job shape; also returns each trace's loading note. */
-function evaluateTraces(args: Args, columns: readonly Column[], interruptible: boolean): { results: Results; notes: Record<string, string> } {
+/** Replays every trace for every job shape; results by region, shape and column. */
+function evaluateTraces(args: Args, columns: readonly Column[]): { results: Results; notes: Record<string, string> } {
   const horizon = Math.max(...args.jobHours.map((h) => Math.ceil(h))) + Math.floor(args.slackHours);
   const results: Results = {};
   const notes: Record<string, string> = {};
@@ -169,17 +168,19 @@ function evaluateTraces(args: Args, columns: readonly Column[], interruptible: b
     const steps = Math.ceil(horizon * (3_600_000 / parsed.trace.stepMs));
     const main = createReplay(parsed.trace, { horizon: steps });
     const reference = createReplay(parsed.trace, { horizon: steps, forecaster: sameHourYesterday });
-    const byShape: Record<string, Record<string, Cell>> = {};
-    for (const h of args.jobHours) byShape[`${h}h`] = Object.fromEntries(evaluate(main, reference, columns, h, args.slackHours, interruptible).cells);
-    results[region] = byShape;
+    results[region] = {};
+    for (const h of args.jobHours) {
+      const { cells } = evaluate(main, reference, columns, h, args.slackHours, !args.contiguous);
+      (results[region] as Record<string, Record<string, Cell>>)[`${h}h`] = Object.fromEntries(cells);
+    }
   }
   return { results, notes };
 }
 
 const cellOf = (results: Results, region: string, shape: string, key: string): Cell | undefined => results[region]?.[shape]?.[key];
 
-/** Prints one table per job shape; returns forecast-window's share of the oracle saving per (shape, region). */
-function printShapeTables(args: Args, columns: readonly Column[], results: Results, interruptible: boolean): number[] {
+/** Prints one table per job shape; returns forecast-window's share of the oracle per region and shape. */
+function printShapes(args: Args, columns: readonly Column[], results: Results): number[] {
   const regions = Object.keys(results);
   const shareRows: number[] = [];
   for (const h of args.jobHours) {
@@ -200,7 +201,7 @@ function printShapeTables(args: Args, columns: readonly Column[], results: Resul
       }),
     ]);
     printTable(
-      `${h} h job, ${args.slackHours} h slack, ${interruptible ? 'interruptible' : 'contiguous'}: ` +
+      `${h} h job, ${args.slackHours} h slack, ${args.contiguous ? 'contiguous' : 'interruptible'}: ` +
         'emissions relative to run-now / share of the oracle saving',
       header,
       rows,
@@ -210,28 +211,38 @@ function printShapeTables(args: Args, columns: readonly Column[], results: Resul
   return shareRows;
 }
 
-/** The savings of `cols` by region, job shape and column, as the JSON file holds them. */
-function tableJson(args: Args, results: Results, cols: readonly Column[]): unknown {
-  const cellJson = (r: string, h: number, c: Column) => {
-    const cell = cellOf(results, r, `${h}h`, c.key);
-    return [c.key, { savingVsRunNow: cell?.savingVsRunNow ?? null, shareOfOracle: cell?.shareOfOracle ?? null }];
+function writeJson(args: Args, columns: readonly Column[], results: Results, notes: Record<string, string>, overall: number): void {
+  const regions = Object.keys(results);
+  const tableJson = (cols: readonly Column[]): unknown =>
+    Object.fromEntries(regions.map((r) => [r, Object.fromEntries(args.jobHours.map((h) => [`${h}h`, Object.fromEntries(cols.map((c) => {
+      const cell = cellOf(results, r, `${h}h`, c.key);
+      return [c.key, { savingVsRunNow: cell?.savingVsRunNow ?? null, shareOfOracle: cell?.shareOfOracle ?? null }];
+    }))]))]));
+  const json = {
+    slackHours: args.slackHours,
+    interruptible: !args.contiguous,
+    forecaster: adaptiveForecaster.description,
+    traces: notes,
+    results: tableJson(columns.filter((c) => !c.reference)),
+    // forecast-window driven by "the same hour yesterday" instead of the adaptive forecaster.
+    references: tableJson(columns.filter((c) => c.reference)),
+    forecastWindowShareOfOracle: overall,
   };
-  return Object.fromEntries(
-    Object.keys(results).map((r) => [r, Object.fromEntries(args.jobHours.map((h) => [`${h}h`, Object.fromEntries(cols.map((c) => cellJson(r, h, c)))]))]),
-  );
+  writeFileSync(args.out as string, `${JSON.stringify(json, null, 2)}\n`);
+  console.log(`wrote ${args.out}`);
 }
 
 function main(): void {
   const args = parseArgs(process.argv.slice(2));
   const started = performance.now();
-  const interruptible = !args.contiguous;
-  const columns = tableColumns();
-  const { results, notes } = evaluateTraces(args, columns, interruptible);
+  const columns = columnsToCompare();
+  const { results, notes } = evaluateTraces(args, columns);
+  const shareRows = printShapes(args, columns, results);
   const regions = Object.keys(results);
-  const overall = mean(printShapeTables(args, columns, results, interruptible));
   const perRegion = regions.map(
     (r) => `${r} ${pct(mean(args.jobHours.map((h) => cellOf(results, r, `${h}h`, 'forecast-window')?.shareOfOracle ?? NaN)))}`,
   );
+  const overall = mean(shareRows);
   console.log(`\nforecast-window share of the oracle saving, by region: ${perRegion.join(', ')}`);
   console.log(`(forecaster and policy settings were tuned on ${TUNED_ON.join(' and ')} only; other regions are held out)`);
   console.log(
@@ -239,21 +250,7 @@ function main(): void {
       `(target 85%: ${overall >= 0.85 ? 'met' : 'NOT met'})`,
   );
   console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
-
-  if (args.out !== null) {
-    const json = {
-      slackHours: args.slackHours,
-      interruptible,
-      forecaster: adaptiveForecaster.description,
-      traces: notes,
-      results: tableJson(args, results, columns.filter((c) => !c.reference)),
-      // forecast-window driven by "the same hour yesterday" instead of the adaptive forecaster.
-      references: tableJson(args, results, columns.filter((c) => c.reference)),
-      forecastWindowShareOfOracle: overall,
-    };
-    writeFileSync(args.out, `${JSON.stringify(json, null, 2)}\n`);
-    console.log(`wrote ${args.out}`);
-  }
+  if (args.out !== null) writeJson(args, columns, results, notes, overall);
 }
 
 main();

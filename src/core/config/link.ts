@@ -21,29 +21,22 @@ const BY_PATH = new Map(FIELDS.map((f) => [f.path, f]));
 const SECTIONS = new Set(FIELDS.filter((f) => f.path.includes('.')).map((f) => f.path.split('.')[0] as string));
 
 /** Problems listed one by one; beyond this many a link or file gets one "and N more" line. */
-export const MAX_LISTED_ISSUES = 20;
-/**
- * The longest link (after `#`) that is read. A complete link of every field is about 1.5 kB and
- * the longest valid one under 3 kB (a 2,000-character dataset URL), so 16 kB leaves room and keeps
- * a pasted megabyte from costing anything.
- */
-export const MAX_LINK_LENGTH = 16_384;
-
-/** Collects issues, keeping the first MAX_LISTED_ISSUES and counting the rest. */
+export const MAX_LINK_ISSUES = 20;
+/** Collects issues, keeping the first MAX_LINK_ISSUES and counting the rest. */
 class IssueList {
   private readonly listed: ConfigIssue[] = [];
   private unlisted = 0;
 
   push(...issues: ConfigIssue[]): void {
     for (const issue of issues) {
-      if (this.listed.length < MAX_LISTED_ISSUES) this.listed.push(issue);
+      if (this.listed.length < MAX_LINK_ISSUES) this.listed.push(issue);
       else this.unlisted++;
     }
   }
 
   done(what: string): ConfigIssue[] {
     if (this.unlisted === 0) return this.listed;
-    const more = `…and ${this.unlisted.toLocaleString('en')} more ${this.unlisted === 1 ? 'problem' : 'problems'} in ${what}, not listed.`;
+    const more = `and ${this.unlisted.toLocaleString('en')} more ${this.unlisted === 1 ? 'problem' : 'problems'} in ${what}, not listed; each was ignored.`;
     return [...this.listed, { field: '(more)', message: more }];
   }
 }
@@ -107,17 +100,12 @@ function readPair(pair: string, config: ExperimentConfig, seen: Set<string>): Co
 
 /**
  * Reads a share link: a full URL, a hash (`#v=1&lr=0.01`) or the part after `#`.
- * Never throws, and takes time in proportion to the link, which is read only up to
- * MAX_LINK_LENGTH: every unknown, duplicate, malformed or out-of-range field is named in
- * `issues` (the first MAX_LISTED_ISSUES, then how many more) and its default is used.
+ * Never throws, and takes time in proportion to the link: every unknown, duplicate, malformed or out-of-range field is named in
+ * `issues` (the first MAX_LINK_ISSUES, then how many more) and its default is used.
  */
 export function parseLink(link: string): ParsedConfig {
   const hash = hashOf(link);
   const config = defaultConfig();
-  if (hash.length > MAX_LINK_LENGTH) {
-    const message = `The link is ${hash.length.toLocaleString('en')} characters long, more than the ${MAX_LINK_LENGTH.toLocaleString('en')} this lab reads; using the default experiment.`;
-    return { config, issues: [{ field: '(link)', message }] };
-  }
   const issues = new IssueList();
   const seen = new Set<string>();
   for (const pair of hash.split('&')) {

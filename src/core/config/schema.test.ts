@@ -46,12 +46,12 @@ describe('form edits', () => {
   it('refuses an edit that a cross-field rule would undo, and leaves the config alone', () => {
     const c = defaultConfig();
     c.data.dataset = 'circles';
-    expect(edit(c, 'model', 'cnn').result).toEqual({ ok: false, error: 'A CNN needs image data, but dataset is "circles"; not applied.' });
+    expect(edit(c, 'model', 'cnn').result).toEqual({ ok: false, error: 'Model: a CNN needs image data, but dataset is "circles"; not applied.' });
     expect(c.model.kind).toBe('mlp');
-    expect(edit(c, 'batch', '900').result).toEqual({ ok: false, error: 'The batch size 900 is larger than the training set (800 of the 1000 points; the rest are the test share); not applied.' });
+    expect(edit(c, 'batch', '900').result).toEqual({ ok: false, error: 'Batch size: 900 is more than the 800 training examples of this dataset (samples 1000, test fraction 0.2); not applied.' });
     expect(c.train.batchSize).toBe(64);
     c.compress.pruning = 'on';
-    expect(edit(c, 'sparsity0', '0.9').result).toMatchObject({ ok: false, error: expect.stringMatching(/^The initial sparsity cannot exceed the final one \(0.8\)/) });
+    expect(edit(c, 'sparsity0', '0.9').result).toMatchObject({ ok: false, error: expect.stringMatching(/^Initial sparsity: the initial sparsity cannot exceed the final one \(0.8\)/) });
     expect(c.compress.initialSparsity).toBe(0);
   });
 
@@ -66,7 +66,7 @@ describe('form edits', () => {
     c.data.dataset = 'xor';
     c.train.batchSize = 700;
     const { result } = edit(c, 'samples', '500');
-    expect(result).toEqual({ ok: true, notices: [{ field: 'batch', message: 'Batch size: the batch size 700 is larger than the training set (400 of the 500 points; the rest are the test share); using 400, the whole training set in each step.' }] });
+    expect(result).toEqual({ ok: true, notices: [{ field: 'batch', message: 'Batch size: 700 is more than the 400 training examples of this dataset (samples 500, test fraction 0.2); using 400, one batch per epoch.' }] });
     expect(c.train.batchSize).toBe(400);
     const withUrl = defaultConfig();
     withUrl.data.url = '/data/mine.bin';
@@ -78,7 +78,7 @@ describe('form edits', () => {
 describe('dataset addresses', () => {
   it('allows http(s) URLs and paths that stay on this site, nothing else', () => {
     for (const ok of ['', '/x.bin', '/a/b?c=1', 'https://example.org/x', 'http://127.0.0.1:9/m.bin']) expect(isAllowedDatasetUrl(ok)).toBe(true);
-    for (const bad of ['/\\host/x', '/\\\\host', '/\t/host', '/\r\n/host', '//host', 'x.bin', 'javascript:alert(1)', 'https://ex\u0000ample.org/']) expect(isAllowedDatasetUrl(bad)).toBe(false);
+    for (const bad of ['/\\host/x', '/\\\\host', '/\t/host', '/\r\n/host', '//host', 'x.bin', 'javascript:alert(1)', 'https://ex\u0000ample.org/', 'https://ok.example\\@evil/x', '/a b']) expect(isAllowedDatasetUrl(bad)).toBe(false);
   });
 });
 

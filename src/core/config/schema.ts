@@ -236,8 +236,9 @@ export function isAllowedDatasetUrl(s: string): boolean {
   if (s === '') return true;
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   if (/[\u0000-\u001f\u007f]/.test(s)) return false;
+  if (s.includes('\\')) return false;
   if (/^https?:\/\//i.test(s)) return URL.canParse(s);
-  if (!s.startsWith('/') || s.includes('\\')) return false;
+  if (!s.startsWith('/') || /\s/.test(s)) return false;
   return URL.canParse(s, SITE) && new URL(s, SITE).origin === SITE;
 }
 
@@ -332,7 +333,7 @@ export const FIELDS: readonly FieldSpec[] = [
   choice('schedule', 'schedule.mode', 'Schedule', 'schedule', SCHEDULE_MODES),
   choice('policy', 'schedule.policy', 'Policy', 'schedule', SCHEDULE_POLICIES),
   field('trace', 'schedule.trace', 'Trace', 'schedule', 'text', 'a bundled trace name such as us-ciso-2022', v.pipe(v.string(), v.regex(/^[a-z0-9-]{1,40}$/, 'a trace name'))),
-  field('start', 'schedule.start', 'Simulated start (UTC)', 'schedule', 'text', 'a real UTC time written YYYY-MM-DDTHH:MM (hours 00 to 23)', v.pipe(v.string(), v.check(isRealUtcMinute, 'a real date and time'))),
+  field('start', 'schedule.start', 'Simulated start (UTC)', 'schedule', 'text', 'a real UTC time written YYYY-MM-DDTHH:MM (hours 00-23)', v.pipe(v.string(), v.check(isRealUtcMinute, 'a real date and time'))),
   field('rate', 'schedule.rate', 'Simulated hours per second', 'schedule', 'number', 'a number of simulated hours per second from 0.1 to 24', num(0.1, 24)),
   field('slack', 'schedule.slackHours', 'Slack (hours)', 'schedule', 'number', 'a number of hours from 0 to 168', num(0, 168)),
   choice('thresholdKind', 'schedule.thresholdKind', 'Threshold kind', 'schedule', ['percentile', 'absolute']),
@@ -451,15 +452,15 @@ const RULES: readonly ConsistencyRule[] = [
   {
     field: 'dataUrl',
     broken: (c) => c.data.url !== '' && c.data.dataset !== 'mnist',
-    problem: (c) => `a dataset URL is read only with dataset "mnist" (a file in the lab's format), but dataset is ${quoteValue(c.data.dataset)}`,
-    fix: (c) => ((c.data.url = ''), 'the URL is left out'),
+    problem: (c) => `a dataset file is only read with dataset=mnist (the lab's image format); with ${quoteValue(c.data.dataset)} the points are generated`,
+    fix: (c) => ((c.data.url = ''), 'the file is not used and dataUrl is cleared'),
   },
   {
     field: 'batch',
     broken: (c) => c.data.dataset !== 'mnist' && c.train.batchSize > syntheticTrainExamples(c),
     problem: (c) =>
-      `the batch size ${c.train.batchSize} is larger than the training set (${syntheticTrainExamples(c)} of the ${c.data.samples} points; the rest are the test share)`,
-    fix: (c) => ((c.train.batchSize = syntheticTrainExamples(c)), `using ${c.train.batchSize}, the whole training set in each step`),
+      `${c.train.batchSize} is more than the ${syntheticTrainExamples(c)} training examples of this dataset (samples ${c.data.samples}, test fraction ${c.data.testFraction})`,
+    fix: (c) => ((c.train.batchSize = syntheticTrainExamples(c)), `using ${c.train.batchSize}, one batch per epoch`),
   },
   {
     field: 'threshold',
@@ -532,9 +533,7 @@ export function applyFieldEdit(config: ExperimentConfig, spec: FieldSpec, value:
   const trial = JSON.parse(JSON.stringify(config)) as ExperimentConfig;
   setPath(trial, spec.path, value);
   const own = RULES.find((rule) => rule.field === spec.key && rule.broken(trial));
-  if (own) return { ok: false, error: `${capitalise(own.problem(trial))}; not applied.` };
+  if (own) return { ok: false, error: `${spec.label}: ${own.problem(trial)}; not applied.` };
   setPath(config, spec.path, value);
   return { ok: true, notices: checkConsistency(config, labelOf) };
 }
-
-const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

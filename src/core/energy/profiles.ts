@@ -136,31 +136,47 @@ interface GpuChoice {
   readonly why: string;
 }
 
-/** What the adapter says about itself, normalised once for the vendor rules below. */
-interface AdapterFacts {
-  /** The adapter's device name and description together. */
+/** What the adapter says, normalised once for the rules below. */
+interface AdapterWords {
+  readonly adapter: AdapterDescription;
   readonly text: string;
   readonly vendor: string;
   readonly arch: string;
-  /** The architecture as the browser wrote it, quoted for a sentence, or ''. */
   readonly archWords: string;
-  /** The profile row of the reported architecture, if one matches. */
+  readonly threads: number;
   readonly byArch: GpuProfile | undefined;
 }
 
-function adapterFacts(adapter: AdapterDescription): AdapterFacts {
+function chooseGpu(adapter: AdapterDescription | null, threads: number): GpuChoice {
+  if (adapter === null) {
+    return {
+      gpu: gpuProfileById('no-gpu'), sharing: 'cpu-includes-gpu', confidence: 'guess', cpuClass: null,
+      why: 'The browser offered no WebGPU adapter, so training runs on the CPU and all power is counted there.',
+    };
+  }
   const text = `${adapter.device ?? ''} ${adapter.description ?? ''}`.trim();
   const vendor = normaliseVendor(adapter.vendor, text);
   const arch = normaliseArchitecture(adapter.architecture);
   const archWords = adapter.architecture !== undefined && adapter.architecture !== '' ? ` "${adapter.architecture}"` : '';
+
+  if (SOFTWARE_ARCHITECTURES.has(arch) || SOFTWARE_TEXT.test(text) || (vendor === 'mesa' && arch === '')) {
+    return {
+      gpu: gpuProfileById('software-gpu'), sharing: 'cpu-includes-gpu', confidence: 'architecture', cpuClass: null,
+      why: `The adapter is a software GPU${archWords} that runs on the CPU, so all power is counted in the CPU row.`,
+    };
+  }
+  if (vendor === 'apple' || arch.startsWith('metal') || arch.startsWith('common') || arch.startsWith('apple')) return chooseApple(threads, archWords);
   const byArch = GPU_PROFILES.find((r) => arch !== '' && r.architectures.includes(arch) && (r.vendor === '' || r.vendor === vendor || vendor === ''));
-  return { text, vendor, arch, archWords, byArch };
+  const words: AdapterWords = { adapter, text, vendor, arch, archWords, threads, byArch };
+  const named = chooseNamed(words);
+  if (named) return named;
+  if (vendor === 'nvidia') return chooseNvidia(words);
+  if (vendor === 'amd') return chooseAmd(words);
+  if (vendor === 'intel') return chooseIntel(words);
+  return chooseOther(words);
 }
 
-const isApple = ({ vendor, arch }: AdapterFacts) => vendor === 'apple' || arch.startsWith('metal') || arch.startsWith('common') || arch.startsWith('apple');
-
-/** Apple Silicon: every Mac reports alike, so the CPU's thread count picks the tier. */
-function appleChoice({ archWords }: AdapterFacts, threads: number): GpuChoice {
+function chooseApple(threads: number, archWords: string): GpuChoice {
   const id = threads >= 17 ? 'apple-m-ultra' : threads >= 9 ? 'apple-m-pro-max' : 'apple-m-base';
   const tier = id === 'apple-m-ultra' ? 'an Ultra chip' : id === 'apple-m-pro-max' ? 'a Pro or Max chip' : 'a base M-series chip';
   return {
@@ -172,8 +188,19 @@ function appleChoice({ archWords }: AdapterFacts, threads: number): GpuChoice {
   };
 }
 
-/** An NVIDIA GPU without a recognised model name: a laptop part, a generation, or neither. */
-function nvidiaChoice({ text, archWords, byArch }: AdapterFacts, nvidiaLaptop: boolean): GpuChoice {
+function chooseNamed({ vendor, text }: AdapterWords): GpuChoice | null {
+  const named = namedGpuProfile(vendor, text);
+  const nvidiaLaptop = vendor === 'nvidia' && NVIDIA_LAPTOP_TEXT.test(text);
+  if (named === null || nvidiaLaptop) return null;
+  return {
+    gpu: named, sharing: 'separate', confidence: 'named-model',
+    cpuClass: /H100|H200|A100|V100|T4|L4/i.test(named.label) ? 'workstation' : 'desktop',
+    why: `The browser names the GPU ("${text}"), matched to ${named.label} at ${named.power.typical.max} W board power.`,
+  };
+}
+
+function chooseNvidia({ text, archWords, byArch }: AdapterWords): GpuChoice {
+  const nvidiaLaptop = NVIDIA_LAPTOP_TEXT.test(text);
   if (nvidiaLaptop) {
     return {
       gpu: gpuProfileById('nvidia-laptop'), sharing: 'separate', confidence: 'vendor', cpuClass: 'laptop',
@@ -195,8 +222,7 @@ function nvidiaChoice({ text, archWords, byArch }: AdapterFacts, nvidiaLaptop: b
   };
 }
 
-/** An AMD GPU without a recognised model name: integrated, a generation, or neither. */
-function amdChoice({ text, archWords, byArch }: AdapterFacts): GpuChoice {
+function chooseAmd({ text, archWords, byArch }: AdapterWords): GpuChoice {
   if (AMD_INTEGRATED_TEXT.test(text) && !AMD_DISCRETE_TEXT.test(text)) {
     return {
       gpu: gpuProfileById('amd-integrated'), sharing: 'gpu-includes-cpu', confidence: 'vendor', cpuClass: null,
@@ -218,8 +244,7 @@ function amdChoice({ text, archWords, byArch }: AdapterFacts): GpuChoice {
   };
 }
 
-/** Intel graphics: an Arc discrete card, integrated graphics of a known generation, or neither. */
-function intelChoice({ text, archWords, byArch }: AdapterFacts): GpuChoice {
+function chooseIntel({ text, archWords, byArch }: AdapterWords): GpuChoice {
   const row = INTEL_ARC_INTEGRATED_TEXT.test(text) && byArch === undefined ? gpuProfileById('intel-xe-lpg') : byArch;
   if (row !== undefined && row.form === 'discrete') {
     return {
@@ -241,40 +266,14 @@ function intelChoice({ text, archWords, byArch }: AdapterFacts): GpuChoice {
   };
 }
 
-function chooseGpu(adapter: AdapterDescription | null, threads: number): GpuChoice {
-  if (adapter === null) {
-    return {
-      gpu: gpuProfileById('no-gpu'), sharing: 'cpu-includes-gpu', confidence: 'guess', cpuClass: null,
-      why: 'The browser offered no WebGPU adapter, so training runs on the CPU and all power is counted there.',
-    };
-  }
-  const facts = adapterFacts(adapter);
-  const { text, vendor, arch, archWords, byArch } = facts;
-  if (SOFTWARE_ARCHITECTURES.has(arch) || SOFTWARE_TEXT.test(text) || (vendor === 'mesa' && arch === '')) {
-    return {
-      gpu: gpuProfileById('software-gpu'), sharing: 'cpu-includes-gpu', confidence: 'architecture', cpuClass: null,
-      why: `The adapter is a software GPU${archWords} that runs on the CPU, so all power is counted in the CPU row.`,
-    };
-  }
-  if (isApple(facts)) return appleChoice(facts, threads);
-  const named = namedGpuProfile(vendor, text);
-  const nvidiaLaptop = vendor === 'nvidia' && NVIDIA_LAPTOP_TEXT.test(text);
-  if (named !== null && !nvidiaLaptop) {
-    return {
-      gpu: named, sharing: 'separate', confidence: 'named-model',
-      cpuClass: /H100|H200|A100|V100|T4|L4/i.test(named.label) ? 'workstation' : 'desktop',
-      why: `The browser names the GPU ("${text}"), matched to ${named.label} at ${named.power.typical.max} W board power.`,
-    };
-  }
-  if (vendor === 'nvidia') return nvidiaChoice(facts, nvidiaLaptop);
-  if (vendor === 'amd') return amdChoice(facts);
-  if (vendor === 'intel') return intelChoice(facts);
+function chooseOther({ adapter, vendor, archWords, byArch }: AdapterWords): GpuChoice {
   if (MOBILE_VENDORS.has(vendor) || byArch?.id === 'mobile-soc') {
     return {
       gpu: gpuProfileById('mobile-soc'), sharing: 'gpu-includes-cpu', confidence: 'vendor', cpuClass: null,
       why: `The browser reports ${vendor === '' ? 'a mobile GPU' : `a ${vendor} GPU`}${archWords}, part of a phone, tablet or ARM system-on-chip.`,
     };
   }
+
   return {
     gpu: gpuProfileById('gpu-unknown'), sharing: 'separate', confidence: 'guess', cpuClass: 'desktop',
     why: `The browser reports a GPU the lab does not recognise (vendor "${adapter.vendor ?? ''}"${archWords}); the range spans small to large cards.`,

@@ -217,30 +217,25 @@ export function createAdaptiveForecaster(params: AdaptiveParams = DEFAULT_ADAPTI
       `${params.forgetting} per day) from the current value, recent lags, the daily profile of the ` +
       `last ${params.blend.days} days, the same hour on the last day and the last day's mean; ` +
       `the plain profile-plus-fading-departure blend until ${params.minSamples} days are learned`,
-    start: (stepsPerDay) => new AdaptiveStream(params, maxLead, stepsPerDay),
+    start: (stepsPerDay) => new AdaptiveStream(stepsPerDay, params, maxLead),
   };
 }
 
-/** One series being forecast by the adaptive forecaster: its history, inputs and models. */
+/** One series' state of the adaptive forecaster: a model per (lead, step of day) and its inputs. */
 class AdaptiveStream implements ForecastStream {
   private readonly h = new History();
-  /** Normal equations (gram, rhs), solution (beta) and state of each (lead, step of day) model. */
   private readonly gram: Float64Array;
   private readonly rhs: Float64Array;
   private readonly beta: Float64Array;
   private readonly samples: Uint32Array;
-  /** 0: not solved since the last pair, 1: solved, 2: singular (the blend is used). */
+  /** 0: not solved since the last sample, 1: solved, 2: singular. */
   private readonly solved: Uint8Array;
   /** Inputs computed at each of the last maxLead + 1 issue times, for every lead. */
-  private readonly ring: number;
   private readonly inputs: Float64Array;
+  private readonly ring: number;
   private readonly fallback: Float64Array;
 
-  constructor(
-    private readonly params: AdaptiveParams,
-    private readonly maxLead: number,
-    private readonly day: number,
-  ) {
+  constructor(private readonly day: number, private readonly params: AdaptiveParams, private readonly maxLead: number) {
     const n = FEATURES;
     const models = maxLead * day;
     this.gram = new Float64Array(models * n * n);
@@ -264,34 +259,10 @@ class AdaptiveStream implements ForecastStream {
     if (!Number.isNaN(this.h.last)) this.computeInputs(now);
   }
 
-  forecastInto(horizon: number, out: Float64Array): void {
-    const { h, day, params, maxLead, fallback } = this;
-    const now = h.length - 1;
-    blendInto(h, day, params.blend, Math.min(horizon, maxLead), fallback);
-    if (horizon > maxLead) blendInto(h, day, params.blend, horizon, out);
-    for (let lead = 1; lead <= Math.min(horizon, maxLead); lead++) {
-      out[lead - 1] = this.modelForecast(now, lead) ?? (fallback[lead - 1] as number);
-    }
-  }
-
   private model(lead: number, target: number): number {
     return (lead - 1) * this.day + (target % this.day);
   }
 
-  /** The learned model's forecast at `lead` from `now`, or null while it is not usable. */
-  private modelForecast(now: number, lead: number): number | null {
-    const n = FEATURES;
-    const m = this.model(lead, now + lead);
-    if ((this.samples[m] as number) < this.params.minSamples || Number.isNaN(this.h.last)) return null;
-    if (this.solved[m] === 0) this.solved[m] = solveInto(this.gram, m * n * n, this.rhs, m * n, this.params.ridge, this.beta, m * n) ? 1 : 2;
-    if (this.solved[m] !== 1) return null;
-    const o = (now % this.ring) * this.maxLead * n + (lead - 1) * n;
-    let s = 0;
-    for (let i = 0; i < n; i++) s += (this.beta[m * n + i] as number) * (this.inputs[o + i] as number);
-    return s;
-  }
-
-  /** The mean of the last day's known values up to `now`, or `fallback` when none is known. */
   private lastDayMean(now: number, fallback: number): number {
     let sum = 0;
     let count = 0;
@@ -305,9 +276,8 @@ class AdaptiveStream implements ForecastStream {
     return count > 0 ? sum / count : fallback;
   }
 
-  /** Stores the inputs of every lead's model as known at `now`. */
   private computeInputs(now: number): void {
-    const { h, day, params, maxLead, inputs } = this;
+    const { h, day, params, inputs } = this;
     const n = FEATURES;
     const x0 = h.last;
     const base0 = profileAt(h, now, now, day, params.blend);
@@ -315,8 +285,8 @@ class AdaptiveStream implements ForecastStream {
     const mean = this.lastDayMean(now, x0);
     const x1 = h.at(now - 1, x0);
     const x3 = h.at(now - 3, x0);
-    const slot = (now % this.ring) * maxLead * n;
-    for (let lead = 1; lead <= maxLead; lead++) {
+    const slot = (now % this.ring) * this.maxLead * n;
+    for (let lead = 1; lead <= this.maxLead; lead++) {
       const profile = profileAt(h, now + lead, now, day, params.blend);
       const yesterday = sameStepLastDay(h, now + lead, now, day);
       const o = slot + (lead - 1) * n;
@@ -331,13 +301,12 @@ class AdaptiveStream implements ForecastStream {
     }
   }
 
-  /** Adds the pair (inputs issued `lead` steps before `target`, y) to each lead's model, forgetting old pairs. */
   private learn(target: number, y: number): void {
-    const { gram, rhs, inputs, maxLead } = this;
+    const { gram, rhs, inputs } = this;
     const n = FEATURES;
     const lam = this.params.forgetting;
-    for (let lead = 1; lead <= Math.min(maxLead, target); lead++) {
-      const o = ((target - lead) % this.ring) * maxLead * n + (lead - 1) * n;
+    for (let lead = 1; lead <= Math.min(this.maxLead, target); lead++) {
+      const o = ((target - lead) % this.ring) * this.maxLead * n + (lead - 1) * n;
       const m = this.model(lead, target);
       const g = m * n * n;
       const r = m * n;
@@ -353,6 +322,28 @@ class AdaptiveStream implements ForecastStream {
       this.samples[m] = (this.samples[m] as number) + 1;
       this.solved[m] = 0;
     }
+  }
+
+  forecastInto(horizon: number, out: Float64Array): void {
+    const { h, day, params, maxLead } = this;
+    const now = h.length - 1;
+    blendInto(h, day, params.blend, Math.min(horizon, maxLead), this.fallback);
+    if (horizon > maxLead) blendInto(h, day, params.blend, horizon, out);
+    for (let lead = 1; lead <= Math.min(horizon, maxLead); lead++) out[lead - 1] = this.predict(now, lead);
+  }
+
+  /** The learned model's forecast `lead` steps after `now`, or the blend's until it has learned enough. */
+  private predict(now: number, lead: number): number {
+    const n = FEATURES;
+    const m = this.model(lead, now + lead);
+    const fallback = this.fallback[lead - 1] as number;
+    if ((this.samples[m] as number) < this.params.minSamples || Number.isNaN(this.h.last)) return fallback;
+    if (this.solved[m] === 0) this.solved[m] = solveInto(this.gram, m * n * n, this.rhs, m * n, this.params.ridge, this.beta, m * n) ? 1 : 2;
+    if (this.solved[m] !== 1) return fallback;
+    const o = (now % this.ring) * this.maxLead * n + (lead - 1) * n;
+    let s = 0;
+    for (let i = 0; i < n; i++) s += (this.beta[m * n + i] as number) * (this.inputs[o + i] as number);
+    return s;
   }
 }
 
