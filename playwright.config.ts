@@ -12,7 +12,9 @@ export default defineConfig({
   expect: { timeout: 15_000 },
   retries: 0,
   reporter: [['list']],
-  use: { baseURL: `http://127.0.0.1:${PORT}/`, trace: 'retain-on-failure' },
+  // Service workers are blocked except in the offline spec: precaching the whole lab in every
+  // test would only cost time, and a cached copy must never hide what a test changed.
+  use: { baseURL: `http://127.0.0.1:${PORT}/`, trace: 'retain-on-failure', serviceWorkers: 'block' },
   webServer: {
     command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
     url: `http://127.0.0.1:${PORT}/`,

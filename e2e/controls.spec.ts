@@ -96,6 +96,7 @@ test('a reload during a paused run continues from the checkpoint with nothing lo
   // The finished run is no longer offered after another reload.
   await page.reload();
   await page.waitForFunction(() => 'labAutomation' in window);
-  await page.waitForTimeout(500);
+  const offered = await page.evaluate(() => (window as unknown as { labAutomation: { savedRunOffered(): Promise<boolean> } }).labAutomation.savedRunOffered());
+  expect(offered).toBe(false);
   await expect(page.getByTestId('saved-run')).toHaveCount(0);
 });

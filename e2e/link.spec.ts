@@ -72,3 +72,36 @@ test('a bad link names each bad field, keeps the good ones and renders nothing a
   // The address bar is rewritten to the config actually in use.
   await expect(page).toHaveURL(/lr=0\.001/);
 });
+
+test('choosing a CNN and then 2-D data names the conflict in the form and trains the MLP', async ({ page }) => {
+  await openLab(page, 'backend=cpu&epochs=1&samples=400');
+  await page.locator('select[name=model]').selectOption('cnn');
+  await expect(page.locator('input[name=filters]')).toBeVisible();
+  await page.locator('select[name=dataset]').selectOption('spiral');
+  const notices = page.getByTestId('form-notices');
+  await expect(notices.locator('li[data-field=model]')).toHaveText('Model: a CNN needs image data, but dataset is "spiral"; using the MLP instead.');
+  await expect(page.locator('input[name=filters]')).toHaveCount(0);
+  await expect(page).toHaveURL(/model=mlp/);
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  expect(await waitForEnd(page)).toBe('finished');
+  await expect(page.getByTestId('run-error')).toHaveCount(0);
+  const r = await result(page);
+  expect(r?.config).toMatchObject({ model: { kind: 'mlp' }, data: { dataset: 'spiral' } });
+});
+
+test('a batch too large for the training set is refused in the form with the reason', async ({ page }) => {
+  await openLab(page, 'dataset=xor&samples=100');
+  await page.locator('input[name=batch]').fill('90');
+  await expect(page.locator('label', { has: page.locator('input[name=batch]') }).getByRole('alert')).toHaveText(
+    'Batch size: 90 is more than the 80 training examples of this dataset (samples 100, test fraction 0.2); not applied.',
+  );
+  await expect(page).toHaveURL(/batch=64/);
+});
+
+test('a link with a thousand problems lists the first 20 and counts the rest', async ({ page }) => {
+  await openLab(page, Array.from({ length: 1000 }, (_, i) => `junk${i}=1`).join('&'));
+  const items = page.getByTestId('link-issues').locator('li');
+  await expect(items).toHaveCount(21);
+  await expect(items.first()).toHaveText('"junk0": unknown field, ignored.');
+  await expect(items.last()).toHaveText('and 980 more problems in this link, not listed; each was ignored.');
+});

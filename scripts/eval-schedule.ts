@@ -143,23 +143,21 @@ function printTable(title: string, header: readonly string[], rows: readonly (re
   for (const r of rows) console.log(line(r));
 }
 
-function main(): void {
-  const args = parseArgs(process.argv.slice(2));
-  const started = performance.now();
-  const interruptible = !args.contiguous;
-  const ids = Object.keys(POLICIES) as PolicyId[];
-  const columns: Column[] = [
-    ...ids.map((id) => ({ key: id, label: id, policy: POLICIES[id], reference: false })),
-    {
-      key: 'forecast-window/same-hour-yesterday',
-      label: 'fw@yesterday',
-      policy: createForecastWindowPolicy(),
-      reference: true,
-    },
-  ];
-  const horizon = Math.max(...args.jobHours.map((h) => Math.ceil(h))) + Math.floor(args.slackHours);
+type Results = Record<string, Record<string, Record<string, Cell>>>;
 
-  const results: Record<string, Record<string, Record<string, Cell>>> = {};
+/** The policies compared, and forecast-window driven by "the same hour yesterday" as a reference. */
+function columnsToCompare(): Column[] {
+  const ids = Object.keys(POLICIES) as PolicyId[];
+  return [
+    ...ids.map((id) => ({ key: id, label: id, policy: POLICIES[id], reference: false })),
+    { key: 'forecast-window/same-hour-yesterday', label: 'fw@yesterday', policy: createForecastWindowPolicy(), reference: true },
+  ];
+}
+
+/** Replays every trace for every job shape; results by region, shape and column. */
+function evaluateTraces(args: Args, columns: readonly Column[]): { results: Results; notes: Record<string, string> } {
+  const horizon = Math.max(...args.jobHours.map((h) => Math.ceil(h))) + Math.floor(args.slackHours);
+  const results: Results = {};
   const notes: Record<string, string> = {};
   for (const file of args.traces) {
     const parsed = parseTrace(readFileSync(file, 'utf8'), path.basename(file));
@@ -172,14 +170,18 @@ function main(): void {
     const reference = createReplay(parsed.trace, { horizon: steps, forecaster: sameHourYesterday });
     results[region] = {};
     for (const h of args.jobHours) {
-      const { cells } = evaluate(main, reference, columns, h, args.slackHours, interruptible);
-      const shape = `${h}h`;
-      (results[region] as Record<string, Record<string, Cell>>)[shape] = Object.fromEntries(cells);
+      const { cells } = evaluate(main, reference, columns, h, args.slackHours, !args.contiguous);
+      (results[region] as Record<string, Record<string, Cell>>)[`${h}h`] = Object.fromEntries(cells);
     }
   }
+  return { results, notes };
+}
 
+const cellOf = (results: Results, region: string, shape: string, key: string): Cell | undefined => results[region]?.[shape]?.[key];
+
+/** Prints one table per job shape; returns forecast-window's share of the oracle per region and shape. */
+function printShapes(args: Args, columns: readonly Column[], results: Results): number[] {
   const regions = Object.keys(results);
-  const cellOf = (region: string, shape: string, key: string): Cell | undefined => results[region]?.[shape]?.[key];
   const shareRows: number[] = [];
   for (const h of args.jobHours) {
     const shape = `${h}h`;
@@ -187,28 +189,58 @@ function main(): void {
     const rows = regions.map((region) => [
       TUNED_ON.includes(region) ? `${region} (tuned)` : region,
       ...columns.map((c) => {
-        const cell = cellOf(region, shape, c.key);
+        const cell = cellOf(results, region, shape, c.key);
         return cell ? `${pct(cell.emissionsVsRunNow)} / ${pct(cell.shareOfOracle)}` : '';
       }),
     ]);
     rows.push([
       'average',
       ...columns.map((c) => {
-        const cs = regions.map((r) => cellOf(r, shape, c.key)).filter((x): x is Cell => x !== undefined);
+        const cs = regions.map((r) => cellOf(results, r, shape, c.key)).filter((x): x is Cell => x !== undefined);
         return `${pct(mean(cs.map((x) => x.emissionsVsRunNow)))} / ${pct(mean(cs.map((x) => x.shareOfOracle)))}`;
       }),
     ]);
     printTable(
-      `${h} h job, ${args.slackHours} h slack, ${interruptible ? 'interruptible' : 'contiguous'}: ` +
+      `${h} h job, ${args.slackHours} h slack, ${args.contiguous ? 'contiguous' : 'interruptible'}: ` +
         'emissions relative to run-now / share of the oracle saving',
       header,
       rows,
     );
-    for (const r of regions) shareRows.push(cellOf(r, shape, 'forecast-window')?.shareOfOracle ?? Number.NaN);
+    for (const r of regions) shareRows.push(cellOf(results, r, shape, 'forecast-window')?.shareOfOracle ?? Number.NaN);
   }
+  return shareRows;
+}
 
+function writeJson(args: Args, columns: readonly Column[], results: Results, notes: Record<string, string>, overall: number): void {
+  const regions = Object.keys(results);
+  const tableJson = (cols: readonly Column[]): unknown =>
+    Object.fromEntries(regions.map((r) => [r, Object.fromEntries(args.jobHours.map((h) => [`${h}h`, Object.fromEntries(cols.map((c) => {
+      const cell = cellOf(results, r, `${h}h`, c.key);
+      return [c.key, { savingVsRunNow: cell?.savingVsRunNow ?? null, shareOfOracle: cell?.shareOfOracle ?? null }];
+    }))]))]));
+  const json = {
+    slackHours: args.slackHours,
+    interruptible: !args.contiguous,
+    forecaster: adaptiveForecaster.description,
+    traces: notes,
+    results: tableJson(columns.filter((c) => !c.reference)),
+    // forecast-window driven by "the same hour yesterday" instead of the adaptive forecaster.
+    references: tableJson(columns.filter((c) => c.reference)),
+    forecastWindowShareOfOracle: overall,
+  };
+  writeFileSync(args.out as string, `${JSON.stringify(json, null, 2)}\n`);
+  console.log(`wrote ${args.out}`);
+}
+
+function main(): void {
+  const args = parseArgs(process.argv.slice(2));
+  const started = performance.now();
+  const columns = columnsToCompare();
+  const { results, notes } = evaluateTraces(args, columns);
+  const shareRows = printShapes(args, columns, results);
+  const regions = Object.keys(results);
   const perRegion = regions.map(
-    (r) => `${r} ${pct(mean(args.jobHours.map((h) => cellOf(r, `${h}h`, 'forecast-window')?.shareOfOracle ?? NaN)))}`,
+    (r) => `${r} ${pct(mean(args.jobHours.map((h) => cellOf(results, r, `${h}h`, 'forecast-window')?.shareOfOracle ?? NaN)))}`,
   );
   const overall = mean(shareRows);
   console.log(`\nforecast-window share of the oracle saving, by region: ${perRegion.join(', ')}`);
@@ -218,38 +250,7 @@ function main(): void {
       `(target 85%: ${overall >= 0.85 ? 'met' : 'NOT met'})`,
   );
   console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
-
-  if (args.out !== null) {
-    const tableJson = (cols: readonly Column[]): unknown =>
-      Object.fromEntries(
-        regions.map((r) => [
-          r,
-          Object.fromEntries(
-            args.jobHours.map((h) => [
-              `${h}h`,
-              Object.fromEntries(
-                cols.map((c) => {
-                  const cell = cellOf(r, `${h}h`, c.key);
-                  return [c.key, { savingVsRunNow: cell?.savingVsRunNow ?? null, shareOfOracle: cell?.shareOfOracle ?? null }];
-                }),
-              ),
-            ]),
-          ),
-        ]),
-      );
-    const json = {
-      slackHours: args.slackHours,
-      interruptible,
-      forecaster: adaptiveForecaster.description,
-      traces: notes,
-      results: tableJson(columns.filter((c) => !c.reference)),
-      // forecast-window driven by "the same hour yesterday" instead of the adaptive forecaster.
-      references: tableJson(columns.filter((c) => c.reference)),
-      forecastWindowShareOfOracle: overall,
-    };
-    writeFileSync(args.out, `${JSON.stringify(json, null, 2)}\n`);
-    console.log(`wrote ${args.out}`);
-  }
+  if (args.out !== null) writeJson(args, columns, results, notes, overall);
 }
 
 main();

@@ -30,7 +30,8 @@ export async function openLab(hash: string, opts: { webgpu?: boolean } = {}): Pr
   let browser: Browser | null = null;
   try {
     browser = await chromium.launch(launchOptions(opts));
-    const page = await browser.newPage();
+    // No service worker: a headless run needs no offline copy, and precaching would only cost time.
+    const page = await browser.newPage({ serviceWorkers: 'block' });
     page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
     await page.goto(`${server.url}#${hash}`);
     await page.waitForFunction(() => 'labAutomation' in window);

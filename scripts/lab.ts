@@ -6,15 +6,22 @@
  * Serves the built app, drives Chromium headless through Playwright, runs the experiment to the
  * end and writes the result file (schemaVersion 1, see the README); `--export` also writes the model
  * export zip (and fills the result's `compression`). A bad link or config exits 2
- * with the same named-field messages the app shows; a failed run exits 1.
+ * with the same named-field messages the app shows; a failed run exits 1. The result file holds
+ * `resultLink`, the result link of the run.
+ *
+ *   npm run lab -- compare <links, files or text files ...> [--csv out.csv] [--group SETTING]   (scripts/compare.ts)
+ *   npm run lab -- verify <links or result files ...> [--out report.json]                      (scripts/verify.ts)
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseConfigJson, parseLink, serialiseLink } from '../src/core/config/link.ts';
 import type { ParsedConfig } from '../src/core/config/schema.ts';
 import { validateResult, type LabResult } from '../src/core/result.ts';
 import { ensureBuilt, openLab, runCli } from './harness.ts';
+import { COMPARE_USAGE, parseCompareArgs, runCompare, type CompareArgs } from './compare.ts';
+import { VERIFY_USAGE, parseVerifyArgs, runVerify, type VerifyArgs } from './verify.ts';
 
-const USAGE = 'usage: npm run lab -- run <link | #hash | config.json> [--out result.json] [--export model.zip] [--deploy [--latency-ms N]] [--build] [--timeout-min N]';
+const RUN_USAGE = 'usage: npm run lab -- run <link | #hash | config.json> [--out result.json] [--export model.zip] [--deploy [--latency-ms N]] [--build] [--timeout-min N]';
+const USAGE = [RUN_USAGE, COMPARE_USAGE, VERIFY_USAGE].join('\n');
 
 interface Args {
   input: string;
@@ -143,6 +150,7 @@ async function main(args: Args): Promise<number> {
       writeFileSync(args.exportZip, Buffer.from(outcome.zip, 'base64'));
       console.log(`wrote ${args.exportZip}`);
     }
+    if (result.resultLink) console.log(`result link (${result.resultLink.length} characters): ${result.resultLink}`);
     if (args.out) {
       writeFileSync(args.out, `${JSON.stringify(result, null, 2)}\n`);
       console.log(`wrote ${args.out}`);
@@ -154,4 +162,18 @@ async function main(args: Args): Promise<number> {
   }
 }
 
-runCli(import.meta.url, parseArgs, main);
+type Command = { kind: 'run'; args: Args } | { kind: 'compare'; args: CompareArgs } | { kind: 'verify'; args: VerifyArgs };
+
+function parseCommand(argv: string[]): Command {
+  if (argv[0] === 'compare') return { kind: 'compare', args: parseCompareArgs(argv.slice(1)) };
+  if (argv[0] === 'verify') return { kind: 'verify', args: parseVerifyArgs(argv.slice(1)) };
+  return { kind: 'run', args: parseArgs(argv) };
+}
+
+function dispatch(command: Command): Promise<number> {
+  if (command.kind === 'compare') return Promise.resolve(runCompare(command.args));
+  if (command.kind === 'verify') return runVerify(command.args);
+  return main(command.args);
+}
+
+runCli(import.meta.url, parseCommand, dispatch);

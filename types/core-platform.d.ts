@@ -39,5 +39,18 @@ declare const TextDecoder: { prototype: TextDecoder; new (label?: string, option
 
 interface URL {
   readonly href: string;
+  readonly origin: string;
+  readonly protocol: string;
 }
-declare const URL: { prototype: URL; new (url: string, base?: string): URL };
+declare const URL: { prototype: URL; new (url: string, base?: string): URL; canParse(url: string, base?: string): boolean };
+
+declare const crypto: { readonly subtle: { digest(algorithm: 'SHA-256', data: Uint8Array): Promise<ArrayBuffer> } };
+
+interface ReadableStreamDefaultReader<R> {
+  read(): Promise<{ done: true; value?: undefined } | { done: false; value: R }>;
+  cancel(reason?: unknown): Promise<void>;
+  releaseLock(): void;
+}
+interface ReadableStream<R> {
+  getReader(): ReadableStreamDefaultReader<R>;
+}

@@ -8,9 +8,13 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { pickBackend, type ProbeOutcome } from '../src/core/backend/auto';
 import { explainBackend, planBackends, type SkippedBackend } from '../src/core/backend/select';
 import type { BackendChoice, BackendId, ModelKind } from '../src/core/config/schema';
+import { matchProfile } from '../src/core/energy/profiles';
+import { resolveProfile } from '../src/core/footprint/profile';
 import type { AdapterSummary, BackendReport } from '../src/core/train/types';
+import { probeBackends, type ProbeInput } from './backend-probe';
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlainUrl,
@@ -25,6 +29,8 @@ export let gpuDevice: GPUDevice | null = null;
 let current: BackendId | null = null;
 let lastAdapter: AdapterSummary | null = null;
 let lastTimestampQuery = false;
+/** Whether the running WebGL context renders in software (SwiftShader, llvmpipe). */
+let lastWebglSoftware = false;
 
 function summariseAdapter(adapter: GPUAdapter): AdapterSummary {
   const info = adapter.info;
@@ -73,7 +79,10 @@ async function startWebGPU(): Promise<void> {
 
 async function startWebGL(): Promise<void> {
   if (typeof OffscreenCanvas === 'undefined') throw new Error('OffscreenCanvas is missing, so a worker cannot use WebGL');
-  if (!new OffscreenCanvas(1, 1).getContext('webgl2')) throw new Error('the browser refused a WebGL 2 context');
+  const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
+  if (!gl) throw new Error('the browser refused a WebGL 2 context');
+  const debug = gl.getExtension('WEBGL_debug_renderer_info');
+  lastWebglSoftware = /swiftshader|llvmpipe|softpipe|software/i.test(String(debug ? gl.getParameter(debug.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER)));
   if (!(await tf.setBackend('webgl'))) throw new Error('TensorFlow.js could not start its WebGL backend');
 }
 
@@ -88,22 +97,72 @@ async function startCpu(): Promise<void> {
 
 const STARTERS: Record<BackendId, () => Promise<void>> = { webgpu: startWebGPU, webgl: startWebGL, wasm: startWasm, cpu: startCpu };
 
-/** Starts the best backend allowed by the user's choice and the model; throws only if none starts. */
-export async function startBackend(choice: BackendChoice, model: ModelKind): Promise<BackendReport> {
+/**
+ * Starts the best backend allowed by the user's choice and the model; throws only if none starts.
+ * With "auto" and a `probe`, the backend with the least measured energy per training sample
+ * (src/core/backend/auto.ts); without one, the first in the usual order.
+ */
+export async function startBackend(choice: BackendChoice, model: ModelKind, probe?: ProbeInput): Promise<BackendReport> {
   const plan = planBackends(choice, model);
-  const skipped: SkippedBackend[] = [...plan.skipped];
-  for (const backend of plan.candidates) {
-    // Reuse a running backend: its GPU buffers and compiled kernels are warm.
-    if (current === backend && (backend !== 'webgpu' || gpuDevice)) return report(choice, backend, skipped);
+  if (choice === 'auto' && probe) {
+    const measured = await startMeasured(plan.candidates, plan.skipped, probe);
+    if (measured) return measured;
+  }
+  return startInOrder(choice, plan.candidates, [...plan.skipped]);
+}
+
+async function startInOrder(choice: BackendChoice, candidates: readonly BackendId[], skipped: SkippedBackend[]): Promise<BackendReport> {
+  for (const backend of candidates) {
     try {
-      await STARTERS[backend]();
-      current = backend;
+      await startOne(backend);
       return report(choice, backend, skipped);
     } catch (error) {
       skipped.push({ backend, reason: (error as Error).message });
     }
   }
   throw new Error(`No TensorFlow.js backend could start: ${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}`);
+}
+
+async function startOne(backend: BackendId): Promise<void> {
+  // Reuse a running backend: its GPU buffers and compiled kernels are warm.
+  if (current === backend && (backend !== 'webgpu' || gpuDevice)) return;
+  await STARTERS[backend]();
+  current = backend;
+}
+
+/** Whether an adapter is a software one: flagged as fallback, or matched to the software GPU row. */
+const softwareAdapter = (adapter: AdapterSummary | null): boolean =>
+  adapter !== null && (adapter.isFallbackAdapter || matchProfile(adapter, 1).profile.gpu.form === 'software');
+
+/** The adapter this browser would give, as text for the probe's cache key (no device is made). */
+async function adapterKey(): Promise<string> {
+  let adapter = lastAdapter;
+  if (!adapter && typeof navigator !== 'undefined' && navigator.gpu) {
+    const powerPreference: GPUPowerPreference = tf.env().getBool('WEBGPU_USE_LOW_POWER_GPU') ? 'low-power' : 'high-performance';
+    const offered = await navigator.gpu.requestAdapter({ powerPreference }).catch(() => null);
+    adapter = offered ? summariseAdapter(offered) : null;
+  }
+  const browser = typeof navigator === 'undefined' ? '' : `${navigator.userAgent} ${navigator.hardwareConcurrency}`;
+  return JSON.stringify({ adapter, browser });
+}
+
+/** "auto" by measurement: probe (or read the cache), pick, start the pick. Null when nothing measured. */
+async function startMeasured(candidates: readonly BackendId[], planned: readonly SkippedBackend[], probe: ProbeInput): Promise<BackendReport | null> {
+  const starter = async (backend: BackendId) => {
+    await startOne(backend);
+    return { software: backend === 'webgpu' ? softwareAdapter(lastAdapter) : backend === 'webgl' && lastWebglSoftware };
+  };
+  const probed = await probeBackends(candidates, starter, await adapterKey(), probe);
+  const outcome: ProbeOutcome = { ...probed, failed: [...planned, ...probed.failed] };
+  const memoryGB = (navigator as { deviceMemory?: number }).deviceMemory;
+  const measuredGpu = outcome.measurements.some((m) => m.backend === 'webgpu' || m.backend === 'webgl');
+  const match = matchProfile(measuredGpu ? lastAdapter : null, navigator.hardwareConcurrency, memoryGB);
+  const pick = pickBackend(outcome, resolveProfile(match, probe.config.energy).profile);
+  if (!pick) return null;
+  const skipped = [...outcome.failed];
+  const started = await startInOrder('auto', [pick.backend, ...candidates.filter((b) => b !== pick.backend)], skipped);
+  const explanation = started.backend === pick.backend ? pick.sentence : started.explanation;
+  return { ...started, explanation, probe: outcome };
 }
 
 function report(choice: BackendChoice, backend: BackendId, skipped: SkippedBackend[]): BackendReport {

@@ -51,5 +51,5 @@ export async function benchmarkBackend(config: ExperimentConfig, data: SplitData
     lab.push(await labOnce());
     fit.push(await fitOnce());
   }
-  return { backend: report.backend, labSamplesPerSecond: median(lab), fitSamplesPerSecond: median(fit), steps: Math.floor(count / batch), rounds };
+  return { backend: report.backend, labSamplesPerSecond: median(lab), fitSamplesPerSecond: median(fit), steps: Math.floor(count / batch), rounds, probe: report.probe };
 }

@@ -6,7 +6,8 @@ import { syntheticDataset } from '../src/core/data/synthetic';
 import type { BackendReport, PruningEvent, TrainEvent } from '../src/core/train/types';
 import { kernelSparsity } from './compress';
 import { exportForDownload, importZip, RunPruning, type CompressionState } from './compress-lab';
-import { Trainer } from './trainer';
+import { Trainer, type StepMoment } from './trainer';
+import { nextPosition, planFor } from '../src/core/train/batch-plan';
 import type { ExportMetadata } from './contract';
 
 /** The worker writes metadata.json as it is given; its fields are the page's concern. */
@@ -21,10 +22,10 @@ async function trainWith(link: string, onRun?: (pruning: RunPruning) => void) {
   const data = splitDataset(syntheticDataset('blobs', 600, 0.3, 3), 0.2, 3);
   const events: TrainEvent[] = [];
   const emit = (e: TrainEvent) => events.push(e);
-  const pruning = new RunPruning(config, Math.floor(480 / config.train.batchSize), emit);
+  const pruning = new RunPruning(config, 480, emit);
   onRun?.(pruning);
   const trainer = new Trainer();
-  await trainer.run(config, data, backend, emit, { afterStep: pruning.afterStep });
+  await trainer.run(config, data, backend, emit, { hooks: [pruning.hook] });
   pruning.dispose();
   const model = trainer.model as tf.LayersModel;
   const updates = events.filter((e): e is { type: 'pruning'; update: PruningEvent } => e.type === 'pruning').map((e) => e.update);
@@ -67,24 +68,42 @@ describe('export and import', () => {
 });
 
 describe('RunPruning when a run continues from a checkpoint', () => {
-  it('rebuilds the masks at the schedule target on the first step, so pruned weights stay zero', async () => {
+  /** Step `step` of a run of 480 examples at batch 32 (15 steps an epoch), as the trainer reports it. */
+  const momentOf = (model: tf.LayersModel, step: number): StepMoment => {
+    const plan = planFor(480, 2, 32);
+    const before = { epoch: Math.floor(step / 15), epochOffset: (step % 15) * 32 };
+    return { model, step, before, after: nextPosition(plan, before), trainExamples: 480 };
+  };
+
+  it('rebuilds the masks at the schedule target on the first step, and later steps hold them', async () => {
     await tf.setBackend('cpu');
     const { config } = parseLink('#dataset=blobs&hidden=16&batch=32&epochs=2&prune=on&sparsity0=0&sparsity=0.8&pruneFrom=0&pruneTo=1&pruneEvery=5');
     const { buildModel } = await import('./model');
     const model = buildModel(config, [2], 3);
     const events: TrainEvent[] = [];
-    const pruning = new RunPruning(config, 15, (e) => events.push(e));
+    const pruning = new RunPruning(config, 480, (e) => events.push(e));
     pruning.resumed();
     // Step 22 is past the schedule's end (15 steps per epoch, pruning to epoch 1): the target is final.
-    await pruning.afterStep(model, 22);
-    const update = events.find((e) => e.type === 'pruning');
-    expect(update).toBeDefined();
-    expect((await kernelSparsity(model)).overall).toBeGreaterThan(0.75);
-    // Later steps keep applying the rebuilt masks.
-    const before = (await kernelSparsity(model)).overall;
-    await pruning.afterStep(model, 23);
-    expect((await kernelSparsity(model)).overall).toBeCloseTo(before, 6);
+    await pruning.afterStep(momentOf(model, 22));
+    expect(events.filter((e) => e.type === 'pruning')).toHaveLength(1);
+    const pruned = await kernelSparsity(model);
+    expect(pruned.overall).toBeGreaterThan(0.75);
+    // An optimizer step moves every weight, the pruned ones too; step 23 is no update step, so the
+    // rebuilt masks must bring the same zeros back.
+    const zerosBefore = await zeroPositions(model);
+    model.setWeights(model.getWeights().map((w) => tf.tidy(() => w.add(0.01))));
+    expect((await kernelSparsity(model)).overall).toBe(0);
+    await pruning.afterStep(momentOf(model, 23));
+    expect(events.filter((e) => e.type === 'pruning')).toHaveLength(1);
+    expect(await zeroPositions(model)).toEqual(zerosBefore);
     pruning.dispose();
     model.dispose();
   });
 });
+
+/** Where each kernel is exactly zero. */
+async function zeroPositions(model: tf.LayersModel): Promise<number[][]> {
+  const kernels = model.layers.filter((l) => l.getClassName() === 'Dense').map((l) => l.getWeights()[0] as tf.Tensor);
+  const values = await Promise.all(kernels.map((k) => k.data()));
+  return values.map((v) => Array.from(v.keys()).filter((i) => v[i] === 0));
+}

@@ -10,13 +10,14 @@ import {
   polynomialDecay,
   pruningScheduleFor,
   quantizeDequantize,
-  readExportZip,
   sparsityAt,
+  updateBetween,
   type NamedWeight,
   type PolynomialDecaySchedule,
   type SparsityReport,
 } from '../src/core/compress';
 import type { SplitDataset } from '../src/core/data/dataset';
+import { batchSizeFor, stepsPerEpoch, stepAtBatch } from '../src/core/train/batch-plan';
 import type { PruningEvent, TrainEvent } from '../src/core/train/types';
 import {
   distill,
@@ -24,13 +25,14 @@ import {
   evaluateDecoded,
   exportModel,
   kernelSparsity,
+  loadExportZip,
+  maskHook,
   pruneOneShot,
   PruningController,
   saveToMemory,
-  trainWithHooks,
 } from './compress';
 import type { CompressionOutcome, DistillOutcome, DistillRequest, ExportRequest, ImportedModel, OneShotOutcome } from './contract';
-import { buildOptimizer } from './model';
+import { fitModel, type StepMoment, type TrainHook } from './trainer';
 
 /** Examples per timed forward pass: "per 1,000 inferences" is measured on batches of 1,000. */
 const TIMED_BATCH = 1000;
@@ -62,20 +64,27 @@ const layerEvent = (step: number, target: number, report: SparsityReport): Pruni
   layers: report.layers.map((l) => ({ name: l.name, sparsity: l.sparsity })),
 });
 
-/** Pruning of one run: the config's schedule, and the budget's jump to a higher target. */
+/**
+ * Pruning of one run: the config's schedule, and the budget's jump to a higher target. The
+ * schedule counts steps of the configured batch size, as TFMOT does; each training step is read
+ * as the span of those steps its examples cover (core/train/batch-plan `stepAtBatch`), so the
+ * schedule keeps to its epochs after the framework changes the batch size.
+ */
 export class RunPruning {
   private controller: PruningController | null;
   private override: { sparsity: number; applied: boolean } | null = null;
   private readonly schedule: PolynomialDecaySchedule | null;
+  private readonly baseBatch: number;
   /** Set when continuing a checkpoint: the masks are rebuilt at the schedule's current target first. */
   private rebuildMasks = false;
 
   constructor(
-    private readonly config: ExperimentConfig,
-    stepsPerEpoch: number,
+    config: ExperimentConfig,
+    trainExamples: number,
     private readonly emit: (e: TrainEvent) => void,
   ) {
-    const schedule = pruningScheduleFor(config.compress, stepsPerEpoch, config.train.epochs);
+    this.baseBatch = batchSizeFor(config.train.batchSize, trainExamples);
+    const schedule = pruningScheduleFor(config.compress, stepsPerEpoch(trainExamples, this.baseBatch), config.train.epochs);
     this.schedule = schedule ? polynomialDecay(schedule) : null;
     this.controller = schedule ? PruningController.polynomial({ ...schedule, includeOutputLayer: true }) : null;
   }
@@ -91,33 +100,40 @@ export class RunPruning {
     this.override = { sparsity, applied: false };
   }
 
-  /** The trainer's afterStep hook. */
-  readonly afterStep = async (model: tf.LayersModel, step: number): Promise<void> => {
-    if (this.override) {
-      this.controller ??= new PruningController(constantSparsity({ targetSparsity: this.override.sparsity, beginStep: 0, frequency: 1 }), { includeOutputLayer: true });
-      if (!this.override.applied) {
-        this.override.applied = true;
-        const update = await this.controller.updateMasks(model, this.override.sparsity, step);
-        this.emit({ type: 'pruning', update: { step, target: update.sparsity, layers: update.layers } });
-        return;
-      }
-      // Held at the raised target: the schedule's own later updates are skipped, they would lower it.
-      this.controller.applyMasks(model);
-      return;
-    }
-    if (!this.controller) return;
-    if (this.rebuildMasks && this.schedule) {
+  /** This pruning as the trainer's hook: masks after every step, before anything reads the weights. */
+  readonly hook: TrainHook = { name: 'pruning and the energy budget', afterStep: (moment) => this.afterStep(moment) };
+
+  /** After one training step: a budget jump, a scheduled mask update, or the masks held. */
+  async afterStep({ model, step, before, after, trainExamples }: StepMoment): Promise<void> {
+    if (this.override) return this.holdOverride(model, step);
+    if (!this.controller || !this.schedule) return;
+    const from = stepAtBatch(trainExamples, this.baseBatch, before);
+    const to = stepAtBatch(trainExamples, this.baseBatch, after);
+    if (this.rebuildMasks) {
       this.rebuildMasks = false;
-      const target = sparsityAt(this.schedule, step);
-      if (target > 0) {
-        const update = await this.controller.updateMasks(model, target, step);
-        this.emit({ type: 'pruning', update: { step, target: update.sparsity, layers: update.layers } });
-        return;
-      }
+      const target = sparsityAt(this.schedule, from);
+      if (target > 0) return this.update(model, target, step);
     }
-    const update = await this.controller.afterStep(model, step);
-    if (update) this.emit({ type: 'pruning', update: { step, target: update.sparsity, layers: update.layers } });
-  };
+    const due = updateBetween(this.schedule, from, to);
+    if (due) return this.update(model, due.sparsity, step);
+    this.controller.applyMasks(model);
+  }
+
+  private async holdOverride(model: tf.LayersModel, step: number): Promise<void> {
+    const override = this.override as { sparsity: number; applied: boolean };
+    this.controller ??= new PruningController(constantSparsity({ targetSparsity: override.sparsity, beginStep: 0, frequency: 1 }), { includeOutputLayer: true });
+    if (!override.applied) {
+      override.applied = true;
+      return this.update(model, override.sparsity, step);
+    }
+    // Held at the raised target: the schedule's own later updates are skipped, they would lower it.
+    this.controller.applyMasks(model);
+  }
+
+  private async update(model: tf.LayersModel, sparsity: number, step: number): Promise<void> {
+    const update = await (this.controller as PruningController).updateMasks(model, sparsity, step);
+    this.emit({ type: 'pruning', update: { step, target: update.sparsity, layers: update.layers } });
+  }
 
   dispose(): void {
     this.controller?.dispose();
@@ -145,22 +161,18 @@ function need(state: CompressionState, which: 'trained' | 'student' = 'trained')
 export async function oneShot(state: CompressionState, sparsity: number, fineTuneEpochs: number): Promise<OneShotOutcome> {
   const { config, data, model } = need(state);
   const accuracyBefore = await evaluateAccuracy(model, data.test);
-  const optimizer = buildOptimizer(config);
-  try {
-    const report = await pruneOneShot(model, sparsity, {
-      includeOutputLayer: true,
-      ...(fineTuneEpochs > 0
-        ? {
-            fineTune: async (afterStep) => {
-              await trainWithHooks(model, optimizer, data.train, { epochs: fineTuneEpochs, batchSize: config.train.batchSize, seed: config.train.seed + 1, afterStep });
-            },
-          }
-        : {}),
-    });
-    return { sparsity: layerEvent(-1, sparsity, report), overall: report.overall, accuracyBefore, accuracyAfter: await evaluateAccuracy(model, data.test), fineTuneEpochs };
-  } finally {
-    optimizer.dispose();
-  }
+  const fineTuneConfig: ExperimentConfig = { ...config, train: { ...config.train, epochs: fineTuneEpochs, seed: config.train.seed + 1 } };
+  const report = await pruneOneShot(model, sparsity, {
+    includeOutputLayer: true,
+    ...(fineTuneEpochs > 0
+      ? {
+          fineTune: async (afterStep) => {
+            await fitModel(model, fineTuneConfig, data, { hooks: [maskHook(afterStep)] });
+          },
+        }
+      : {}),
+  });
+  return { sparsity: layerEvent(-1, sparsity, report), overall: report.overall, accuracyBefore, accuracyAfter: await evaluateAccuracy(model, data.test), fineTuneEpochs };
 }
 
 /** Distils a student MLP from the trained model and compares the two. */
@@ -200,7 +212,8 @@ async function perChannelAccuracy(model: tf.LayersModel, data: SplitDataset): Pr
 export async function exportForDownload(state: CompressionState, request: ExportRequest): Promise<CompressionOutcome> {
   const { data, model } = need(state, request.which);
   const accuracyBefore = await evaluateAccuracy(model, data.test);
-  const exported = await exportModel(model, { precision: request.precision }, request.metadata, request.runCsv);
+  const sharedLevels = request.precision === 'uint8' ? (state.config?.compress.sharedLevels ?? 0) : 0;
+  const exported = await exportModel(model, { precision: request.precision, sharedLevels }, request.metadata, request.runCsv);
   const accuracyAfter = await evaluateDecoded(model, exported.decoded, data.test);
   const sparsity = await kernelSparsity(model);
   const zip = exported.zip.buffer.slice(exported.zip.byteOffset, exported.zip.byteOffset + exported.zip.byteLength) as ArrayBuffer;
@@ -223,12 +236,7 @@ export async function importZip(state: CompressionState, bytes: Uint8Array): Pro
   // readExportZip throws ModelFileError with a message naming the problem; say which file it was.
   let model: tf.LayersModel;
   try {
-    const { model: files } = readExportZip(bytes);
-    model = await tf.loadLayersModel(tf.io.fromMemory({
-      modelTopology: files.modelJson.modelTopology as Record<string, unknown>,
-      weightSpecs: [...files.weightSpecs] as tf.io.WeightsManifestEntry[],
-      weightData: files.weightData,
-    }));
+    model = await loadExportZip(bytes);
   } catch (error) {
     throw new Error(`This file cannot be loaded as an exported model: ${(error as Error).message}`);
   }

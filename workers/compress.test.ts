@@ -31,10 +31,12 @@ import {
   modelWithWeights,
   pruneOneShot,
   prunableKernels,
+  maskHook,
   PruningController,
-  trainWithHooks,
+  type AfterStep,
 } from './compress';
-import { buildModel, buildOptimizer } from './model';
+import { buildModel } from './model';
+import { fitModel } from './trainer';
 
 beforeAll(async () => {
   tf.enableProdMode();
@@ -47,6 +49,11 @@ function configOf(hidden: number[], seed = 5): ExperimentConfig {
 }
 
 const blobs = (): SplitDataset => splitDataset(syntheticDataset('blobs', 600, 0.1, 3), 0.2, 3);
+
+/** Trains `model` in place through the lab's loop for `epochs` at `config`'s batch size, seeded by `seed`. */
+function fit(model: tf.LayersModel, config: ExperimentConfig, data: SplitDataset, epochs: number, seed: number, afterStep?: AfterStep) {
+  return fitModel(model, { ...config, train: { ...config.train, epochs, seed } }, data, afterStep ? { hooks: [maskHook(afterStep)] } : {});
+}
 
 async function kernelValues(model: tf.LayersModel): Promise<Map<string, Float32Array>> {
   const kernels = prunableKernels(model, { includeOutputLayer: true });
@@ -61,32 +68,26 @@ describe('PruningController', () => {
     const data = blobs();
     const config = configOf([32, 16]);
     const model = buildModel(config, data.train.inputShape, data.train.numClasses);
-    const optimizer = buildOptimizer(config);
     const controller = PruningController.polynomial({ initialSparsity: 0.3, finalSparsity: 0.8, beginStep: 0, endStep: 20, frequency: 5 });
     const pruned = prunableKernels(model).map((k) => k.variable.originalName);
     expect(pruned).toHaveLength(2); // the two hidden kernels; the softmax output layer is left alone
     const updates: number[] = [];
     let masks = new Map<string, Float32Array>();
     const checks: string[] = [];
-    await trainWithHooks(model, optimizer, data.train, {
-      epochs: 3,
-      batchSize: 32,
-      seed: 5,
-      afterStep: async (m, step) => {
-        const update = await controller.afterStep(m, step);
-        const values = await kernelValues(m);
-        const target = sparsityAt(controller.schedule, update ? step : updates[updates.length - 1]!);
-        if (update) {
-          updates.push(step);
-          masks = new Map(pruned.map((name) => [name, values.get(name)!.map((v) => (v === 0 ? 0 : 1))]));
-        }
-        for (const name of pruned) {
-          const v = values.get(name)!;
-          if (zeros(v) !== v.length - keepCount(v.length, target)) checks.push(`${name} at step ${step}: ${zeros(v)} zeros`);
-          const mask = masks.get(name)!;
-          if (v.some((x, i) => mask[i] === 0 && x !== 0)) checks.push(`${name} at step ${step}: a pruned weight moved`);
-        }
-      },
+    await fit(model, config, data, 3, 5, async (m, step) => {
+      const update = await controller.afterStep(m, step);
+      const values = await kernelValues(m);
+      const target = sparsityAt(controller.schedule, update ? step : updates[updates.length - 1]!);
+      if (update) {
+        updates.push(step);
+        masks = new Map(pruned.map((name) => [name, values.get(name)!.map((v) => (v === 0 ? 0 : 1))]));
+      }
+      for (const name of pruned) {
+        const v = values.get(name)!;
+        if (zeros(v) !== v.length - keepCount(v.length, target)) checks.push(`${name} at step ${step}: ${zeros(v)} zeros`);
+        const mask = masks.get(name)!;
+        if (v.some((x, i) => mask[i] === 0 && x !== 0)) checks.push(`${name} at step ${step}: a pruned weight moved`);
+      }
     });
     expect(updates).toEqual([0, 5, 10, 15, 20]);
     expect(checks).toEqual([]);
@@ -97,7 +98,6 @@ describe('PruningController', () => {
     expect(all.layers.map((l) => l.name)).toHaveLength(3);
     expect(all.layers[2]!.zeros).toBe(0);
     controller.dispose();
-    optimizer.dispose();
     model.dispose();
   });
 
@@ -117,19 +117,17 @@ describe('one-shot pruning', () => {
     const data = blobs();
     const config = configOf([32]);
     const model = buildModel(config, data.train.inputShape, data.train.numClasses);
-    const optimizer = buildOptimizer(config);
-    await trainWithHooks(model, optimizer, data.train, { epochs: 2, batchSize: 32, seed: 5 });
+    await fit(model, config, data, 2, 5);
     let fineTuneSteps = 0;
     const report = await pruneOneShot(model, 0.75, {
       fineTune: async (afterStep) => {
-        fineTuneSteps = (await trainWithHooks(model, optimizer, data.train, { epochs: 1, batchSize: 32, seed: 6, afterStep })).steps;
+        fineTuneSteps = (await fit(model, config, data, 1, 6, afterStep)).metrics.steps;
       },
     });
     expect(fineTuneSteps).toBeGreaterThan(0);
     expect(report.layers).toHaveLength(1);
     expect(report.layers[0]!.zeros).toBe(64 - keepCount(64, 0.75));
     expect(await evaluateAccuracy(model, data.test)).toBeGreaterThan(0.8);
-    optimizer.dispose();
     model.dispose();
   });
 });
@@ -142,10 +140,8 @@ describe('export', () => {
     data = blobs();
     const config = configOf([32]);
     model = buildModel(config, data.train.inputShape, data.train.numClasses);
-    const optimizer = buildOptimizer(config);
-    await trainWithHooks(model, optimizer, data.train, { epochs: 3, batchSize: 32, seed: 5 });
+    await fit(model, config, data, 3, 5);
     await pruneOneShot(model, 0.9, { includeOutputLayer: true });
-    optimizer.dispose();
   });
 
   /** Unzip and load with nothing but fflate and plain tfjs: what a user of the download does. */
@@ -245,9 +241,7 @@ describe('distillation', () => {
     const data = blobs();
     const config = configOf([32, 32]);
     const teacher = buildModel(config, data.train.inputShape, data.train.numClasses);
-    const optimizer = buildOptimizer(config);
-    await trainWithHooks(teacher, optimizer, data.train, { epochs: 3, batchSize: 32, seed: 5 });
-    optimizer.dispose();
+    await fit(teacher, config, data, 3, 5);
     const result = await distill(teacher, configOf([8]), data, { temperature: 4, alpha: 0.1, epochs: 10, batchSize: 32, seed: 8 });
     expect(result.studentParams).toBeLessThan(result.teacherParams);
     expect(result.studentAccuracy).toBeGreaterThan(0.8);

@@ -2,8 +2,9 @@
  * Compression in the worker (issue 5): magnitude pruning during training and one-shot, export of
  * a tfjs layers model at float32 / float16 / uint8 in a zip, evaluation of exactly what the file
  * holds, and knowledge distillation. The arithmetic (schedules, masks, quantization, file format,
- * reference loss) lives in src/core/compress; this file owns the tensors. Runs in the worker and
- * in Node (tests, scripts/bench-compress.ts).
+ * reference loss) lives in src/core/compress; this file owns the tensors. Fine-tuning and
+ * distillation train through the lab's one loop (workers/trainer.ts). Runs in the worker and in
+ * Node (tests, scripts/bench-compress.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig } from '../src/core/config/schema';
@@ -25,16 +26,13 @@ import {
   type WeightPrecision,
   type WeightsManifestEntry,
 } from '../src/core/compress';
-import { exampleCount, type Dataset, type SplitDataset } from '../src/core/data/dataset';
-import { deriveSeed, mulberry32, permutation } from '../src/core/data/prng';
-import { buildModel, buildOptimizer } from './model';
+import type { Dataset, SplitDataset } from '../src/core/data/dataset';
+import { buildModel } from './model';
+import { fitModel, type BatchLoss, type Trainer, type TrainHook } from './trainer';
+import { evaluateDataset } from './train-step';
 
 /** Layer classes whose kernels are pruned (TFMOT prunes the same by default: its PrunableLayer registry). */
 const PRUNABLE_CLASSES: ReadonlySet<string> = new Set(['Dense', 'Conv2D']);
-/** Test-set examples per forward pass when evaluating (as workers/trainer.ts). */
-const EVAL_CHUNK = 1000;
-/** Yield to the event loop at least this often so stop messages arrive (as workers/trainer.ts). */
-const YIELD_INTERVAL_MS = 20;
 
 // ---------------------------------------------------------------------------------------------
 // Pruning
@@ -171,10 +169,15 @@ export async function kernelSparsity(model: tf.LayersModel, selection: PrunableS
 }
 
 /**
- * Called by a fine-tuning loop after each of its optimizer steps (`step` from 0) so the one-shot
- * masks hold; `trainWithMasks` in this file is one such loop.
+ * Called by a fine-tuning run after each of its optimizer steps (`step` from 0) so the one-shot
+ * masks hold: pass it to the Trainer as an `afterStep` hook (see `maskHook`).
  */
 export type AfterStep = (model: tf.LayersModel, step: number) => Promise<unknown> | unknown;
+
+/** `afterStep` as a hook of the lab's training loop. */
+export function maskHook(afterStep: AfterStep): TrainHook {
+  return { name: 'pruning masks', afterStep: ({ model, step }) => afterStep(model, step) };
+}
 
 /** Options of `pruneOneShot`. */
 export interface OneShotOptions extends PrunableSelection {
@@ -200,117 +203,9 @@ export async function pruneOneShot(model: tf.LayersModel, sparsity: number, opti
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// A small training loop with hooks: pruning-aware training, fine-tuning, distillation
-
-/** Loss of one batch from the model's softmax output (or, for distillation, anything else). */
-export type BatchLoss = (model: tf.LayersModel, x: tf.Tensor, oneHot: tf.Tensor) => tf.Scalar;
-
-/** Options of `trainWithHooks`. */
-export interface TrainLoopOptions {
-  readonly epochs: number;
-  readonly batchSize: number;
-  /** The experiment seed; batches are shuffled as workers/trainer.ts shuffles them. */
-  readonly seed: number;
-  /** Loss per batch; default categorical cross-entropy on the softmax output. */
-  readonly loss?: BatchLoss;
-  /** After every optimizer step (e.g. a PruningController's afterStep). */
-  readonly afterStep?: AfterStep;
-  /** Checked between steps; when true the loop ends early. */
-  readonly shouldStop?: () => boolean;
-}
-
-/** What a `trainWithHooks` run did. */
-export interface TrainLoopResult {
-  readonly steps: number;
-  /** Mean training loss of each epoch (one readback per epoch). */
-  readonly epochLosses: readonly number[];
-}
-
-const crossEntropy: BatchLoss = (model, x, oneHot) =>
-  tf.metrics.categoricalCrossentropy(oneHot, model.apply(x, { training: true }) as tf.Tensor).mean() as tf.Scalar;
-
-/**
- * Trains `model` with `optimizer` on `train`: fixed-size batches (the last partial batch of an
- * epoch is dropped), shuffled with the seed the lab's Trainer uses, only the model's own weights
- * differentiated, `afterStep` after each step. Loss is read back once per epoch.
- */
-export async function trainWithHooks(
-  model: tf.LayersModel,
-  optimizer: tf.Optimizer,
-  train: Dataset,
-  options: TrainLoopOptions,
-): Promise<TrainLoopResult> {
-  const n = exampleCount(train);
-  const batchSize = Math.min(options.batchSize, n);
-  const stepsPerEpoch = Math.floor(n / batchSize);
-  const loss = options.loss ?? crossEntropy;
-  const trainable = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const shuffle = mulberry32(deriveSeed(options.seed, 'shuffle'));
-  const { x, oneHot } = tf.tidy(() => ({
-    x: tf.tensor(train.x, [n, ...train.inputShape]),
-    oneHot: tf.oneHot(tf.tensor1d(Int32Array.from(train.y), 'int32'), train.numClasses).toFloat(),
-  }));
-  const epochLosses: number[] = [];
-  let step = 0;
-  let lastYield = performance.now();
-  try {
-    outer: for (let epoch = 0; epoch < options.epochs; epoch++) {
-      const order = tf.tensor1d(Int32Array.from(permutation(n, shuffle)), 'int32');
-      let sum: tf.Scalar = tf.scalar(0);
-      let count = 0;
-      try {
-        for (let s = 0; s < stepsPerEpoch; s++) {
-          if (performance.now() - lastYield > YIELD_INTERVAL_MS) {
-            await new Promise((resolve) => setTimeout(resolve, 0));
-            lastYield = performance.now();
-          }
-          if (options.shouldStop?.()) break outer;
-          const next = tf.tidy(() => {
-            const idx = order.slice(s * batchSize, batchSize);
-            const xb = tf.gather(x, idx);
-            const yb = tf.gather(oneHot, idx);
-            const cost = optimizer.minimize(() => loss(model, xb, yb), true, trainable) as tf.Scalar;
-            return sum.add(cost) as tf.Scalar;
-          });
-          sum.dispose();
-          sum = next;
-          count++;
-          await options.afterStep?.(model, step);
-          step++;
-        }
-      } finally {
-        order.dispose();
-        if (count > 0) epochLosses.push(((await sum.data())[0] as number) / count);
-        sum.dispose();
-      }
-    }
-  } finally {
-    tf.dispose([x, oneHot]);
-  }
-  return { steps: step, epochLosses };
-}
-
-/** Test accuracy of `model` on `test`: argmax of the output against the labels, one readback. */
+/** Test accuracy of `model` on `test` (the training loop's evaluation, one readback). */
 export async function evaluateAccuracy(model: tf.LayersModel, test: Dataset): Promise<number> {
-  const count = exampleCount(test);
-  const x = tf.tensor(test.x, [count, ...test.inputShape]);
-  const labels = tf.tensor1d(Int32Array.from(test.y), 'int32');
-  let correct = tf.scalar(0);
-  try {
-    for (let start = 0; start < count; start += EVAL_CHUNK) {
-      const size = Math.min(EVAL_CHUNK, count - start);
-      const next = tf.tidy(() => {
-        const probs = model.predict(x.slice(start, size)) as tf.Tensor;
-        return correct.add(probs.argMax(-1).equal(labels.slice(start, size)).sum().toFloat()) as tf.Scalar;
-      });
-      correct.dispose();
-      correct = next;
-    }
-    return ((await correct.data())[0] as number) / count;
-  } finally {
-    tf.dispose([x, labels, correct]);
-  }
+  return (await evaluateDataset(model, test)).accuracy;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -335,6 +230,8 @@ export async function saveToMemory(model: tf.LayersModel): Promise<{ modelTopolo
 export interface ExportOptions {
   /** How every weight is stored. uint8 is 8-bit affine per tensor with zero exact. */
   readonly precision: WeightPrecision;
+  /** With uint8: at most this many shared nonzero levels per kernel (weight sharing); 0 or absent: off. */
+  readonly sharedLevels?: number;
   /** Timestamp of the zip entries; default the ZIP epoch (reproducible bytes). */
   readonly modifiedAt?: Date;
 }
@@ -356,10 +253,11 @@ export interface ModelExport {
 }
 
 /** Encodes a model's topology and weights at `precision` (model.json + .bin, not zipped). */
-export async function encodeModel(model: tf.LayersModel, precision: WeightPrecision): Promise<LayersModelFiles> {
+export async function encodeModel(model: tf.LayersModel, precision: WeightPrecision, sharedLevels = 0): Promise<LayersModelFiles> {
   const { modelTopology, weights } = await saveToMemory(model);
   return writeLayersModel(modelTopology, weights, {
     precision,
+    sharedLevels,
     generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
     convertedBy: null,
   });
@@ -376,7 +274,7 @@ export async function exportModel(
   metadata: Readonly<Record<string, unknown>>,
   runCsv: string,
 ): Promise<ModelExport> {
-  const files = await encodeModel(model, options.precision);
+  const files = await encodeModel(model, options.precision, options.sharedLevels ?? 0);
   const zip = buildExportZip({
     model: files,
     metadataJson: JSON.stringify(metadata, null, 2),
@@ -483,7 +381,8 @@ export interface DistillOptions {
   readonly batchSize: number;
   /** Seeds the student's initialisers and the batch order. */
   readonly seed: number;
-  readonly shouldStop?: () => boolean;
+  /** The trainer to run on, so the caller can stop it. */
+  readonly trainer?: Trainer;
 }
 
 /** A trained student and how it compares. */
@@ -507,36 +406,41 @@ export async function distill(
   data: SplitDataset,
   options: DistillOptions,
 ): Promise<DistillResult> {
-  const config: ExperimentConfig = { ...studentConfig, train: { ...studentConfig.train, seed: options.seed } };
-  const student = buildModel(config, data.train.inputShape, data.train.numClasses);
-  const optimizer = buildOptimizer(config);
-  const loss: BatchLoss = (model, x, oneHot) => {
-    const teacherLogits = tf.tidy(() => logitsOf(teacher, x));
-    const studentLogits = logitsOf(model, x, true);
-    return distillationLossTf(studentLogits, teacherLogits, oneHot as tf.Tensor2D, options.temperature, options.alpha).total;
+  const config: ExperimentConfig = {
+    ...studentConfig,
+    train: { ...studentConfig.train, seed: options.seed, epochs: options.epochs, batchSize: options.batchSize },
   };
+  const student = buildModel(config, data.train.inputShape, data.train.numClasses);
   try {
-    const { epochLosses } = await trainWithHooks(student, optimizer, data.train, {
-      epochs: options.epochs,
-      batchSize: options.batchSize,
-      seed: options.seed,
-      loss,
-      ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
+    const summary = await fitModel(student, config, data, {
+      loss: distillationBatchLoss(teacher, options.temperature, options.alpha),
+      ...(options.trainer ? { trainer: options.trainer } : {}),
     });
     return {
       student,
       studentAccuracy: await evaluateAccuracy(student, data.test),
       teacherAccuracy: await evaluateAccuracy(teacher, data.test),
-      epochLosses,
+      epochLosses: summary.epochs.map((e) => e.trainLoss),
       studentParams: student.countParams(),
       teacherParams: teacher.countParams(),
     };
   } catch (error) {
     student.dispose();
     throw error;
-  } finally {
-    optimizer.dispose();
   }
+}
+
+/**
+ * The distillation loss against `teacher`'s logits as the training loop's batch loss; the
+ * student's logits are its output (their argmax is its prediction).
+ */
+export function distillationBatchLoss(teacher: tf.LayersModel, temperature: number, alpha: number): BatchLoss {
+  return (model, x, oneHot) => {
+    const teacherLogits = tf.tidy(() => logitsOf(teacher, x));
+    const studentLogits = logitsOf(model, x, true);
+    const objective = distillationLossTf(studentLogits, teacherLogits, oneHot as tf.Tensor2D, temperature, alpha).total;
+    return { objective, output: studentLogits };
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

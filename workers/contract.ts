@@ -2,8 +2,8 @@
  * The one typed contract between the page and the training worker. Only plain data, transferred
  * ArrayBuffers and Comlink.proxy callbacks cross it; tensors never do.
  */
-import type { BackendId, ExperimentConfig } from '../src/core/config/schema';
-import type { RunSummary, TrainEvent } from '../src/core/train/types';
+import type { BackendChoice, BackendId, ExperimentConfig } from '../src/core/config/schema';
+import type { BackendReport, RunSummary, TrainEvent } from '../src/core/train/types';
 import type { SavedRunInfo } from '../src/core/train/checkpoint';
 import type { CompressionSizes, WeightPrecision } from '../src/core/compress';
 import type { PruningEvent } from '../src/core/train/types';
@@ -94,6 +94,8 @@ export interface BenchmarkResult {
   readonly steps: number;
   /** Timed runs of each; the figures are medians. */
   readonly rounds: number;
+  /** With "auto": what the backend probe measured and cost. */
+  readonly probe?: BackendReport['probe'];
 }
 
 export interface LabWorkerApi {
@@ -125,8 +127,8 @@ export interface LabWorkerApi {
   resume(): void;
   /** Ends the run after the current step; `train` resolves with outcome 'stopped'. */
   stop(): void;
-  /** Times the lab's loop against plain model.fit on one backend. */
-  benchmark(config: ExperimentConfig, backend: BackendId, steps: number, rounds: number): Promise<BenchmarkResult>;
+  /** Times the lab's loop against plain model.fit on one backend ("auto": the one the probe picks, measured afresh). */
+  benchmark(config: ExperimentConfig, backend: BackendChoice, steps: number, rounds: number): Promise<BenchmarkResult>;
   /** The run's energy passed its budget: from the next step, prune every kernel to `sparsity` and hold it. */
   raisePruningTarget(sparsity: number): void;
   /** Prunes the trained model to `sparsity` at once, then fine-tunes `fineTuneEpochs` with the masks held. */

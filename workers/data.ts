@@ -1,17 +1,19 @@
 /** Loads the dataset a config asks for: the MNIST-format file from a URL, or a synthetic set. */
 import type { ExperimentConfig } from '../src/core/config/schema';
 import { splitDataset, type Dataset, type SplitDataset } from '../src/core/data/dataset';
-import { datasetFromImageFile, decodeDatasetFile } from '../src/core/data/format';
+import { DatasetFormatError, datasetFromImageFile, decodeDatasetFile, readDatasetStream } from '../src/core/data/format';
 import { syntheticDataset } from '../src/core/data/synthetic';
 
 /** Where the built-in MNIST file is served, relative to the app. */
 export const BUILTIN_MNIST_PATH = 'data/mnist-10k.bin';
 
-const fileCache = new Map<string, Dataset>();
+/** The last downloaded dataset only: a run on another file releases the one before (each holds its pixels as float32). */
+let fileCache: { readonly url: string; readonly dataset: Dataset } | null = null;
 
+/** Downloads and decodes a dataset file, streaming it under the dataset cap (readDatasetStream). */
 async function fetchDataset(url: string): Promise<Dataset> {
-  const cached = fileCache.get(url);
-  if (cached) return cached;
+  if (fileCache?.url === url) return fileCache.dataset;
+  fileCache = null;
   let response: Response;
   try {
     response = await fetch(url);
@@ -19,9 +21,16 @@ async function fetchDataset(url: string): Promise<Dataset> {
     throw new Error(`Could not download the dataset from ${url} (${(error as Error).message}). Check the address and your connection; nothing was trained.`);
   }
   if (!response.ok) throw new Error(`The dataset server answered ${response.status} ${response.statusText} for ${url}; nothing was trained.`);
-  const bytes = new Uint8Array(await response.arrayBuffer());
+  const contentLength = response.headers.get('content-length');
+  let bytes: Uint8Array;
+  try {
+    bytes = response.body ? await readDatasetStream(response.body, contentLength, url) : new Uint8Array(await response.arrayBuffer());
+  } catch (error) {
+    if (error instanceof DatasetFormatError) throw error;
+    throw new Error(`The download of the dataset from ${url} broke off (${(error as Error).message}); nothing was trained.`);
+  }
   const dataset = datasetFromImageFile(decodeDatasetFile(bytes, url), url.endsWith(BUILTIN_MNIST_PATH) ? 'MNIST' : url);
-  fileCache.set(url, dataset);
+  fileCache = { url, dataset };
   return dataset;
 }
 

@@ -5,7 +5,8 @@ import type { RunLogEntry } from '../src/core/compress/plan';
 import { parseLink } from '../src/core/config/link';
 import { splitDataset } from '../src/core/data/dataset';
 import { syntheticDataset } from '../src/core/data/synthetic';
-import type { BackendReport } from '../src/core/train/types';
+import type { BackendReport, TrainingChange } from '../src/core/train/types';
+import { learningRateAfterSizing } from '../src/core/objective/sizing';
 import { frameworkOptions, groupPenalty, hiddenDenseLayers, maskedProbeLoss, withoutNeurons } from './framework';
 import { buildModel } from './model';
 import { Trainer } from './trainer';
@@ -66,30 +67,55 @@ describe('the sizing probes', () => {
 });
 
 describe('a run with the framework on', () => {
-  it('shrinks the model after the first epoch, adapts to a dirty grid, logs why, and still learns', async () => {
+  it('shrinks the model after the first epoch, adapts to a dirty grid, logs what it did, and still learns', async () => {
     const { config, issues } = parseLink('#dataset=blobs&samples=900&hidden=32&lr=0.02&batch=16&epochs=3&seed=4&framework=on&penalty=0.05&shrinkAfter=1&shrinkBelow=0.3&refIntensity=300&maxBatch=64');
     expect(issues).toEqual([]);
     const data = splitDataset(syntheticDataset('blobs', 900, 0.1, 4), 0.2, 4);
     const log: RunLogEntry[] = [];
+    const changes: TrainingChange[] = [];
     const context = { intensity: 600, energyWh: 0 };
     const trainer = new Trainer();
-    const summary = await trainer.run(config, data, report, () => undefined, frameworkOptions(config, { inputShape: [2], numClasses: 3, trainExamples: 720 }, context, (e) => log.push(e)));
-    const what = log.map((e) => e.what);
-    // The sizing decision after epoch 1: the objective keeps 9 of 32 neurons, the gradient noise
-    // allows batch 32, and Adam's learning rate follows sqrt(batch ratio) x width ratio.
-    expect(what.slice(0, 3)).toEqual(['hidden neurons 32 -> 9', 'batch size 16 -> 32', 'learning rate 0.0200 -> 0.101']);
-    expect(log[0]?.why).toMatch(/lowest objective .*\b9: [\d.]+ \+ [\d.]+ = [\d.]+/);
-    expect(log[1]?.why).toMatch(/gradient noise scale B_simple is about \d+ examples/);
-    // Then the controller doubles the batch on the dirty grid (square-root rule for Adam).
-    expect(what).toContain('batch size 32 -> 64, learning rate 0.101 -> 0.142');
-    // With the neurons removed, no compute penalty is applied or logged.
-    expect(what.some((w) => w.startsWith('compute penalty'))).toBe(false);
-    expect(log.every((e) => e.why.length > 20)).toBe(true);
+    const framework = frameworkOptions(config, { inputShape: [2], numClasses: 3 }, context, (e) => log.push(e));
+    const summary = await trainer.run(config, data, report, (e) => e.type === 'change' && changes.push(e.change), { loss: framework.loss, hooks: framework.hooks });
     const units = hiddenDenseLayers(trainer.model as tf.LayersModel).map((l) => (l.getWeights()[0] as tf.Tensor).shape[1] as number);
-    expect(units[0]).toBeLessThan(32);
+    const kept = units[0] as number;
+    expect(kept).toBeLessThan(32);
+
+    // The sizing decision after epoch 1 (45 steps of 16): the log names the width the model has,
+    // with the chosen candidate's score; the batch and learning rate it logs are the ones applied.
+    const [width, batch, rate] = log;
+    expect(width).toMatchObject({ step: 45, what: `hidden neurons 32 -> ${kept}` });
+    // Its reason lists every candidate's score; the width kept has the lowest.
+    const scores = new Map((width?.why.split('weight norm): ')[1] ?? '').split('; ').map((row) => {
+      const [hidden, total] = [row.split(':')[0], Number(row.split('= ')[1])];
+      return [hidden, total] as const;
+    }));
+    expect(scores.size).toBeGreaterThan(1);
+    expect(scores.get(String(kept))).toBe(Math.min(...scores.values()));
+    const sizing = changes[0] as TrainingChange;
+    expect(sizing).toMatchObject({ step: 45, epoch: 1, examplesDone: 720, batchSize: { from: 16 } });
+    expect(batch?.what).toBe(`batch size 16 -> ${sizing.batchSize.to}`);
+    const noise = Number(/B_simple is about (\d+) examples/.exec(batch?.why ?? '')?.[1]);
+    expect(noise).toBeGreaterThanOrEqual(sizing.batchSize.to);
+    const expectedRate = learningRateAfterSizing(0.02, sizing.batchSize.to / 16, 32 / kept, 'adam');
+    expect(sizing.learningRate.to).toBeCloseTo(expectedRate, 12);
+    expect(rate?.what).toBe(`learning rate ${(0.02).toPrecision(3)} -> ${expectedRate.toPrecision(3)}`);
+
+    // On the dirty grid the controller doubles the batch (square-root rule for Adam), up to maxBatch.
+    const controller = changes.slice(1).filter((c) => c.batchSize.to !== c.batchSize.from);
+    for (const c of controller) {
+      expect(c.batchSize.to).toBe(Math.min(64, c.batchSize.from * 2));
+      expect(c.learningRate.to).toBeCloseTo(c.learningRate.from * Math.sqrt(c.batchSize.to / c.batchSize.from), 12);
+      expect(log.map((e) => e.what)).toContain(`batch size ${c.batchSize.from} -> ${c.batchSize.to}, learning rate ${c.learningRate.from.toPrecision(3)} -> ${c.learningRate.to.toPrecision(3)}`);
+    }
+    expect(controller.length).toBeGreaterThan(0);
+    // With the neurons removed, no compute penalty is applied or logged.
+    expect(log.some((e) => e.what.startsWith('compute penalty'))).toBe(false);
     expect(summary.outcome).toBe('finished');
-    // Fewer steps once the batch grew: 45 at batch 16, then 11 and 11 at 64.
-    expect(summary.metrics.steps).toBe(45 + 11 + 11);
+    // The step count follows the batch sizes in force: 45 at 16, then each later epoch at its batch.
+    const batchOfEpoch = (epoch: number) => [...changes].reverse().find((c) => c.epoch <= epoch)?.batchSize.to ?? 16;
+    expect(summary.metrics.steps).toBe(45 + Math.floor(720 / batchOfEpoch(1)) + Math.floor(720 / batchOfEpoch(2)));
+    expect(changes.at(-1)?.totalSteps).toBe(summary.metrics.steps);
     expect(summary.metrics.testAccuracy).toBeGreaterThan(0.8);
     trainer.model?.dispose();
   });

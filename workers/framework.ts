@@ -12,9 +12,7 @@ import type { RunLogEntry } from '../src/core/compress/plan';
 import { controllerDecision, type ControllerSettings } from '../src/core/objective/controller';
 import { mlpMacs, neuronEnergyWeights } from '../src/core/objective/objective';
 import {
-  KEEP_SHARES,
   batchForNoise,
-  keptWidths,
   computePressure,
   learningRateAfterSizing,
   noiseScale,
@@ -22,8 +20,9 @@ import {
   type NoiseScale,
   type WidthCandidate,
 } from '../src/core/objective/sizing';
+import { aliveWidths, batchLine, learningRateLine, widthCandidates, widthLine, type DecisionLine } from '../src/core/objective/sizing-decision';
 import { buildModel } from './model';
-import type { EpochChange, EpochEndInfo, PenaltyOptions, ProbeSet, StructureChange, StructureInfo } from './trainer';
+import { crossEntropyLoss, type BatchLoss, type EpochEndInfo, type MomentInfo, type ProbeSet, type RunChange, type TrainHook } from './trainer';
 
 /** Small constant inside the square root, so the norm of an all-zero group has a gradient. */
 const NORM_EPSILON = 1e-8;
@@ -202,155 +201,143 @@ export interface RunContext {
   energyWh: number;
 }
 
+/** The framework's part of a run: the penalised loss and its hook. */
+export interface FrameworkRun {
+  readonly loss: BatchLoss;
+  readonly hooks: readonly TrainHook[];
+}
+
+/** The task loss plus `coefficient()` x the group penalty with per-neuron `weights`; the curve shows the task loss. */
+export function penalisedLoss(coefficient: () => number, weights: (model: tf.LayersModel) => readonly (readonly number[])[]): BatchLoss {
+  return (model, x, oneHot) => {
+    const task = crossEntropyLoss(model, x, oneHot);
+    const objective = task.objective.add(groupPenalty(model, weights(model)).mul(coefficient())) as tf.Scalar;
+    return { objective, shown: task.objective, output: task.output };
+  };
+}
+
+/** Everything the framework's hook reads and changes over a run. */
+interface FrameworkState {
+  refIntensity: number | null;
+  coefficient: number;
+  neuronWeights: number[][] | null;
+  /** Whether the sizing decision was taken (then the penalty stays off). */
+  shrunk: boolean;
+  readonly losses: number[];
+}
+
 /**
- * Builds the trainer options of the framework for a run. `context` is read at each epoch boundary
- * (the page updates it as its carbon source answers); `log` receives the run-log entries.
+ * The framework for a run: the penalised loss and one hook, whose `at` moment is the sizing
+ * decision `shrinkAfter` epochs in and whose `afterEpoch` is the controller. `context` is read at
+ * each decision (the page updates it as its carbon source answers); `log` receives the run log.
  */
 export function frameworkOptions(
   config: ExperimentConfig,
-  data: { inputShape: readonly number[]; numClasses: number; trainExamples: number },
+  data: { inputShape: readonly number[]; numClasses: number },
   context: RunContext,
   log: (entry: RunLogEntry) => void,
   /** Hidden sizes of a checkpoint being continued; smaller than the config's once neurons were removed. */
   resumedHidden: readonly number[] | null = null,
-): {
-  penalty: PenaltyOptions;
-  onEpochEnd: (info: EpochEndInfo) => Promise<EpochChange>;
-  structureAtStep?: number;
-  onStructure: (info: StructureInfo) => Promise<StructureChange | null>;
-} {
+): FrameworkRun {
   const o = config.objective;
   const weights = { alpha: o.alpha, beta: o.beta, gamma: o.gamma };
-  let refIntensity = o.refIntensity > 0 ? o.refIntensity : null;
-  const intensityNow = () => context.intensity ?? refIntensity ?? 1;
-  const settings = (): ControllerSettings => ({
-    weights,
-    refIntensity: refIntensity ?? intensityNow(),
+  // A continued run whose neurons were already removed does not shrink again, nor keep the penalty.
+  const shrunk = resumedHidden !== null && resumedHidden.join(',') !== config.model.hidden.join(',');
+  const state: FrameworkState = { refIntensity: o.refIntensity > 0 ? o.refIntensity : null, coefficient: shrunk ? 0 : o.penalty * (weights.beta + weights.gamma), neuronWeights: null, shrunk, losses: [] };
+  const intensityNow = () => context.intensity ?? state.refIntensity ?? 1;
+  const write = (step: number, line: DecisionLine) => log({ time: Date.now(), step, what: line.what, why: line.why });
+  const loss = penalisedLoss(() => state.coefficient, (model) => (state.neuronWeights ??= neuronEnergyWeights(denseWidths(model))));
+  const onEpochEnd = async (info: EpochEndInfo): Promise<RunChange> => {
+    state.refIntensity ??= intensityNow();
+    state.losses.push(info.trainLoss);
+    const decision = controllerDecision(controllerSettings(config, state, intensityNow()), {
+      epoch: info.epoch,
+      intensity: intensityNow(),
+      energyWh: context.energyWh,
+      recentLosses: state.losses.slice(-2),
+      batchSize: info.batchSize,
+      learningRate: info.learningRate,
+      compressed: true,
+    });
+    state.coefficient = decision.penalty;
+    for (const entry of decision.log) write(info.stepsDone, entry);
+    return {
+      ...(decision.batchSize !== info.batchSize ? { batchSize: decision.batchSize } : {}),
+      ...(decision.learningRate !== info.learningRate ? { learningRate: decision.learningRate } : {}),
+    };
+  };
+  const sizing = async (info: MomentInfo): Promise<RunChange | null> => {
+    state.shrunk = true;
+    // The penalty has done its work: the smaller model trains on the task alone.
+    state.coefficient = 0;
+    state.refIntensity ??= intensityNow();
+    const change = await sizingDecision(config, data, info, computePressure(weights, intensityNow(), state.refIntensity), (line) => write(info.stepsDone, line));
+    state.neuronWeights = null;
+    return change;
+  };
+  const hook: TrainHook = {
+    name: 'the multi-objective framework',
+    afterEpoch: onEpochEnd,
+    ...(o.shrinkAfter > 0 && !shrunk ? { at: { epochs: o.shrinkAfter, run: sizing } } : {}),
+  };
+  return { loss, hooks: [hook] };
+}
+
+function controllerSettings(config: ExperimentConfig, state: FrameworkState, intensity: number): ControllerSettings {
+  const o = config.objective;
+  return {
+    weights: { alpha: o.alpha, beta: o.beta, gamma: o.gamma },
+    refIntensity: state.refIntensity ?? intensity,
     // A model whose neurons are already removed trains on the task alone.
-    basePenalty: shrunk ? 0 : o.penalty,
+    basePenalty: state.shrunk ? 0 : o.penalty,
     // Compression past an energy budget is the compression module's budget rule (issue 5).
     energyBudgetWh: Number.POSITIVE_INFINITY,
     baseBatchSize: config.train.batchSize,
     maxBatchSize: o.maxBatch,
     baseLearningRate: config.train.learningRate,
     optimizer: config.train.optimizer,
-  });
-  const stepsPerEpoch = Math.floor(data.trainExamples / Math.min(config.train.batchSize, data.trainExamples));
-  const totalSteps = stepsPerEpoch * config.train.epochs;
-  let coefficient = o.penalty * (weights.beta + weights.gamma);
-  let neuronWeights: number[][] | null = null;
-  const losses: number[] = [];
-  const penalty: PenaltyOptions = {
-    coefficient: () => coefficient,
-    weights: (model) => (neuronWeights ??= neuronEnergyWeights(denseWidths(model))),
-    term: groupPenalty,
   };
-  // A continued run whose neurons were already removed does not shrink again, nor keep the penalty.
-  let shrunk = resumedHidden !== null && resumedHidden.join(',') !== config.model.hidden.join(',');
-  if (shrunk) coefficient = 0;
-  /**
-   * The sizing decision, once, `shrinkAfter` epochs in: neurons the penalty switched off go; of the
-   * rest, the objective picks how many to keep by their measured probe loss against the energy
-   * and carbon of the rest of the run; then the gradient noise of the kept model sets the batch.
-   */
-  const onStructure = async (info: StructureInfo): Promise<StructureChange | null> => {
-    shrunk = true;
-    // The penalty has done its work: the smaller model trains on the task alone.
-    coefficient = 0;
-    refIntensity ??= intensityNow();
-    const { model, probe } = info;
-    const sizes = denseWidths(model);
-    const widths = sizes.slice(1, -1);
-    const totalWidth = widths.reduce((a, b) => a + b, 0);
-    const isFull = (hidden: readonly number[]) => hidden.every((h, l) => h === widths[l]);
-    const importance = await neuronImportance(model);
-    // The gradient noise of the model as trained so far sets the batch size (a model just pruned
-    // has a large gradient that says little about the noise of the task).
-    const noise = await measureNoiseScale(model, probe, info.batchSize);
-    const norms = await neuronNorms(model);
-    // Neurons the penalty switched off (below shrinkBelow of their layer's largest norm) go in every candidate.
-    const alive = norms.map((layer) => {
-      const max = layer.reduce((a, b) => Math.max(a, b), 0);
-      return Math.max(1, Array.from(layer).filter((n) => n >= o.shrinkBelow * max).length);
-    });
-    const floor = widths.map((n) => Math.max(1, Math.ceil(n * o.minKeep)));
-    const shares = KEEP_SHARES.filter((share) => share >= o.minKeep || share === 1);
-    const seen = new Set<string>();
-    const candidates: WidthCandidate[] = [];
-    for (const share of shares) {
-      const hidden = keptWidths(alive, share, floor);
-      const key = hidden.join(',');
-      if (seen.has(key)) continue;
-      seen.add(key);
-      candidates.push({
-        keep: hidden.reduce((a, b) => a + b, 0) / totalWidth,
-        hidden,
-        probeLoss: await maskedProbeLoss(model, probe, isFull(hidden) ? null : topKeep(importance, hidden)),
-        macsRatio: mlpMacs([sizes[0] as number, ...hidden, sizes[sizes.length - 1] as number]) / mlpMacs(sizes),
-      });
-    }
-    const pressure = computePressure(weights, intensityNow(), refIntensity);
-    const remaining = Math.max(0, 1 - info.stepsDone / Math.max(1, totalSteps));
-    const ranked = rankWidths(candidates, weights, pressure, remaining);
-    const best = ranked[0] as (typeof ranked)[number];
-    const chosen = isFull(best.hidden) ? null : await withoutNeurons(model, config, topKeep(importance, best.hidden), data.inputShape, data.numClasses);
-    const table = ranked
-      .slice()
-      .sort((a, b) => b.keep - a.keep)
-      .map((c) => `${c.hidden.join(',')}: ${c.accuracyTerm.toFixed(3)} + ${c.computeTerm.toFixed(3)} = ${c.total.toFixed(3)}`)
-      .join('; ');
-    log({
-      time: Date.now(),
-      step: info.stepsDone,
-      what: chosen ? `hidden neurons ${widths.join(',')} -> ${best.hidden.join(',')}` : `hidden neurons kept at ${widths.join(',')}`,
-      why: `lowest objective alpha x probe loss + (beta + gamma x I/I_ref = ${pressure.toFixed(3)}) x ${Math.round(remaining * 100)}% of the run left x MACs ratio, over the most important neurons (incoming x outgoing weight norm): ${table}`,
-    });
+}
 
-    const batchSize = noise ? batchForNoise(noise.bSimple, info.batchSize, o.maxBatch) : info.batchSize;
-    const widthRatio = totalWidth / best.hidden.reduce((a, b) => a + b, 0);
-    const learningRate = learningRateAfterSizing(info.learningRate, batchSize / info.batchSize, widthRatio, config.train.optimizer);
-    if (noise) {
-      log({
-        time: Date.now(),
-        step: info.stepsDone,
-        what: batchSize === info.batchSize ? `batch size kept at ${batchSize}` : `batch size ${info.batchSize} -> ${batchSize}`,
-        why:
-          noise.bSimple === null
-            ? 'the gradient noise scale could not be estimated from the probe batches'
-            : `the gradient noise scale B_simple is about ${Math.round(noise.bSimple)} examples (McCandlish et al. 2018): batches up to it learn nearly as much per example in fewer, cheaper steps (at most ${o.maxBatch})`,
-      });
-    }
-    if (learningRate !== info.learningRate) {
-      log({
-        time: Date.now(),
-        step: info.stepsDone,
-        what: `learning rate ${info.learningRate.toPrecision(3)} -> ${learningRate.toPrecision(3)}`,
-        why: config.train.optimizer === 'adam' ? 'Adam: square root of the batch ratio, times the width ratio (a narrower model takes larger steps)' : 'linear in the batch ratio (SGD)',
-      });
-    }
-    neuronWeights = null;
-    if (!chosen && batchSize === info.batchSize) return null;
-    return { ...(chosen ? { model: chosen as tf.Sequential } : {}), batchSize, learningRate };
-  };
-  const onEpochEnd = async (info: EpochEndInfo): Promise<EpochChange> => {
-    refIntensity ??= intensityNow();
-    losses.push(info.trainLoss);
-    const change: { batchSize?: number; learningRate?: number } = {};
-    const decision = controllerDecision(settings(), {
-      epoch: info.epoch,
-      intensity: intensityNow(),
-      energyWh: context.energyWh,
-      recentLosses: losses.slice(-2),
-      batchSize: info.batchSize,
-      learningRate: info.learningRate,
-      compressed: true,
+/**
+ * The sizing decision, once: neurons the penalty switched off go; of the rest, the objective picks
+ * how many to keep by their measured probe loss against the energy and carbon of the rest of the
+ * run (its share of the run's examples); then the gradient noise of the model as trained so far
+ * sets the batch (a model just pruned has a large gradient that says little about the noise).
+ */
+async function sizingDecision(
+  config: ExperimentConfig,
+  data: { inputShape: readonly number[]; numClasses: number },
+  info: MomentInfo,
+  pressure: number,
+  write: (line: DecisionLine) => void,
+): Promise<RunChange | null> {
+  const o = config.objective;
+  const { model, probe } = info;
+  const sizes = denseWidths(model);
+  const widths = sizes.slice(1, -1);
+  const isFull = (hidden: readonly number[]) => hidden.every((h, l) => h === widths[l]);
+  const importance = await neuronImportance(model);
+  const noise = await measureNoiseScale(model, probe, info.batchSize);
+  const alive = aliveWidths(await neuronNorms(model), o.shrinkBelow);
+  const candidates: WidthCandidate[] = [];
+  for (const choice of widthCandidates(widths, alive, o.minKeep)) {
+    candidates.push({
+      ...choice,
+      probeLoss: await maskedProbeLoss(model, probe, isFull(choice.hidden) ? null : topKeep(importance, choice.hidden)),
+      macsRatio: mlpMacs([sizes[0] as number, ...choice.hidden, sizes[sizes.length - 1] as number]) / mlpMacs(sizes),
     });
-    coefficient = decision.penalty;
-    if (decision.batchSize !== info.batchSize) change.batchSize = decision.batchSize;
-    if (decision.learningRate !== info.learningRate) change.learningRate = decision.learningRate;
-    for (const entry of decision.log) log({ time: Date.now(), step: info.stepsDone, what: entry.what, why: entry.why });
-    return change;
-  };
-  const structureAtStep = o.shrinkAfter > 0 && !shrunk ? Math.max(1, Math.round(o.shrinkAfter * stepsPerEpoch)) : undefined;
-  return { penalty, onEpochEnd, onStructure, ...(structureAtStep === undefined ? {} : { structureAtStep }) };
+  }
+  const remaining = Math.max(0, 1 - info.examplesDone / Math.max(1, info.totalExamples));
+  const ranked = rankWidths(candidates, { alpha: o.alpha, beta: o.beta, gamma: o.gamma }, pressure, remaining);
+  const best = ranked[0] as (typeof ranked)[number];
+  const chosen = isFull(best.hidden) ? null : await withoutNeurons(model, config, topKeep(importance, best.hidden), data.inputShape, data.numClasses);
+  write(widthLine(widths, ranked, chosen !== null, pressure, remaining));
+  const batchSize = noise ? batchForNoise(noise.bSimple, info.batchSize, o.maxBatch) : info.batchSize;
+  const widthRatio = widths.reduce((a, b) => a + b, 0) / best.hidden.reduce((a, b) => a + b, 0);
+  const learningRate = learningRateAfterSizing(info.learningRate, batchSize / info.batchSize, widthRatio, config.train.optimizer);
+  if (noise) write(batchLine(noise, info.batchSize, batchSize, o.maxBatch));
+  if (learningRate !== info.learningRate) write(learningRateLine(info.learningRate, learningRate, config.train.optimizer));
+  if (!chosen && batchSize === info.batchSize) return null;
+  return { ...(chosen ? { model: chosen } : {}), batchSize, learningRate };
 }

@@ -1,13 +1,13 @@
 /** The training worker: exposes the LabWorkerApi over Comlink. All tfjs work happens here. */
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
-import type { BackendId, ExperimentConfig } from '../src/core/config/schema';
+import type { BackendChoice, ExperimentConfig } from '../src/core/config/schema';
 import type { RunSummary, TrainEvent } from '../src/core/train/types';
 import { forgetGpuDevice, gpuDevice, startBackend } from './backends';
 import type { BenchmarkResult, CompressionOutcome, DistillRequest, ExportRequest, LabWorkerApi } from './contract';
 import { loadData } from './data';
 import { benchmarkBackend } from './bench';
-import { DeviceLostError, Trainer, summariseData } from './trainer';
+import { DeviceLostError, Trainer, summariseData, type TrainHook } from './trainer';
 import { frameworkOptions, type RunContext } from './framework';
 import { clearCheckpoint, InvalidCheckpointError, loadCheckpoint, saveCheckpoint } from './checkpoint-store';
 import { savedRunInfo, type RunCheckpoint, type SavedRunInfo } from '../src/core/train/checkpoint';
@@ -74,7 +74,7 @@ async function runTraining(config: ExperimentConfig, onEvent: (event: TrainEvent
   let device: GPUDevice | null = null;
   try {
     emit({ type: 'phase', phase: 'loading', message: 'Choosing a backend…' });
-    const report = await startBackend(config.backend, config.model.kind);
+    const report = await startBackend(config.backend, config.model.kind, { config, data: () => loadData(config, base) });
     device = report.backend === 'webgpu' ? gpuDevice : null;
     if (gpuDevice && !watched.has(gpuDevice)) {
       watched.add(gpuDevice);
@@ -94,24 +94,30 @@ async function runTraining(config: ExperimentConfig, onEvent: (event: TrainEvent
         ? frameworkOptions(config, summarised, session.runContext, (entry) => emit({ type: 'log', entry }), resume?.hidden ?? null)
         : null;
     session.pruning?.dispose();
-    const runPruning = new RunPruning(config, Math.floor(summarised.trainExamples / Math.min(config.train.batchSize, summarised.trainExamples)), emit);
+    const runPruning = new RunPruning(config, summarised.trainExamples, emit);
     if (resume) runPruning.resumed();
     session.pruning = runPruning;
     compression.config = config;
     compression.data = data;
-    const summary = await mine.run(config, data, report, emit, {
-      afterStep: runPruning.afterStep,
-      ...(framework ?? {}),
-      resume: resume ?? undefined,
-      onCheckpoint: async (checkpoint) => {
-        try {
-          await saveCheckpoint(checkpoint);
-        } catch (error) {
-          // Private windows and full disks refuse IndexedDB: training goes on, unsaved, and says so once.
-          if (!storageWarned) emit({ type: 'phase', phase: checkpoint.paused ? 'paused' : 'training', message: `Progress could not be saved in this browser (${(error as Error).message}); a reload would lose it.` });
-          storageWarned = true;
-        }
+    const checkpoints: TrainHook = {
+      name: 'checkpoints',
+      checkpoint: {
+        save: async (checkpoint) => {
+          try {
+            await saveCheckpoint(checkpoint);
+          } catch (error) {
+            // Private windows and full disks refuse IndexedDB: training goes on, unsaved, and says so once.
+            if (!storageWarned) emit({ type: 'phase', phase: checkpoint.paused ? 'paused' : 'training', message: `Progress could not be saved in this browser (${(error as Error).message}); a reload would lose it.` });
+            storageWarned = true;
+          }
+        },
       },
+    };
+    // In this order at each moment: masks first, so the framework and checkpoints see pruned weights.
+    const summary = await mine.run(config, data, report, emit, {
+      ...(framework ? { loss: framework.loss } : {}),
+      hooks: [runPruning.hook, ...(framework?.hooks ?? []), checkpoints],
+      resume: resume ?? undefined,
     });
     await clearCheckpoint().catch(() => undefined);
     return summary;
@@ -167,9 +173,9 @@ const api = {
     if (session.trainer) session.trainer.stop();
     else session.stopPending = true;
   },
-  async benchmark(config: ExperimentConfig, backend: BackendId, steps: number, rounds: number): Promise<BenchmarkResult> {
-    const report = await startBackend(backend, config.model.kind);
-    if (report.backend !== backend) throw new Error(`${backend} is not available here: ${report.explanation}`);
+  async benchmark(config: ExperimentConfig, backend: BackendChoice, steps: number, rounds: number): Promise<BenchmarkResult> {
+    const report = await startBackend(backend, config.model.kind, { config, data: () => loadData(config, base), fresh: true });
+    if (backend !== 'auto' && report.backend !== backend) throw new Error(`${backend} is not available here: ${report.explanation}`);
     const data = await loadData(config, base);
     return benchmarkBackend(config, data, report, steps, rounds);
   },

@@ -10,8 +10,10 @@ import type { ExperimentConfig } from '../src/core/config/schema';
 import { splitDataset } from '../src/core/data/dataset';
 import { syntheticDataset } from '../src/core/data/synthetic';
 import type { BackendReport, TrainEvent } from '../src/core/train/types';
-import { Trainer } from './trainer';
+import { Trainer, type TrainHook } from './trainer';
 import type { RunCheckpoint } from '../src/core/train/checkpoint';
+import { polynomialDecay, pruningScheduleFor, sparsityAt } from '../src/core/compress';
+import { RunPruning } from './compress-lab';
 
 const report = (backend: 'cpu' | 'wasm'): BackendReport => ({
   choice: backend,
@@ -143,10 +145,10 @@ describe('checkpoints', () => {
     const stopped = first.run(config, data, report('cpu'), (e) => {
       if (e.type === 'progress' && e.progress.stepsDone >= pauseAfter && !saved) first.pause();
     }, {
-      onCheckpoint: (c) => {
+      hooks: [{ name: 'checkpoint', checkpoint: { save: (c) => {
         saved = c;
         first.stop();
-      },
+      } } }],
     });
     await stopped;
     expect(saved).not.toBeNull();
@@ -173,25 +175,27 @@ describe('checkpoints', () => {
     const config = configOf('#dataset=xor&samples=800&hidden=8&batch=16&epochs=2&seed=11&optimizer=momentum&lr=0.05');
     await tf.setBackend('cpu');
     const data = splitDataset(syntheticDataset('xor', 800, 0.1, 11), 0.2, 11);
-    const grow = { structureAtStep: 10, onStructure: async (info: { batchSize: number }) => ({ batchSize: info.batchSize * 2 }) };
+    // A quarter into the first epoch (160 of 640 examples, after step 10) the batch doubles.
+    const grow: TrainHook = { name: 'grow', at: { epochs: 0.25, run: async (info) => ({ batchSize: info.batchSize * 2 }) } };
     const plain = new Trainer();
-    const whole = await plain.run(config, data, report('cpu'), () => undefined, grow);
+    const whole = await plain.run(config, data, report('cpu'), () => undefined, { hooks: [grow] });
     // 640 examples: 10 steps of 16, then (640 - 160) / 32 = 15 of 32 in epoch 1, and 20 of 32 in epoch 2.
     expect(whole.metrics.steps).toBe(10 + 15 + 20);
-    expect(whole.epochs[0]?.trainAccuracy).toBeLessThanOrEqual(1);
 
     let saved: RunCheckpoint | null = null;
     const first = new Trainer();
     await first.run(config, data, report('cpu'), () => undefined, {
-      ...grow,
-      // Pause after step 18, mid-epoch and after the change.
-      afterStep: (_m, step) => {
-        if (step === 17) first.pause();
-      },
-      onCheckpoint: (c) => {
-        saved = c;
-        first.stop();
-      },
+      hooks: [
+        grow,
+        // Pause after step 18, mid-epoch and after the change.
+        { name: 'pause', afterStep: ({ step }) => {
+          if (step === 17) first.pause();
+        } },
+        { name: 'checkpoint', checkpoint: { save: (c) => {
+          saved = c;
+          first.stop();
+        } } },
+      ],
     });
     const checkpoint = saved as unknown as RunCheckpoint;
     expect(checkpoint.batchSize).toBe(32);
@@ -199,9 +203,24 @@ describe('checkpoints', () => {
     expect(checkpoint.stepsDone).toBe(18);
     expect(checkpoint.epochOffset).toBe(160 + 8 * 32);
     const second = new Trainer();
-    const resumed = await second.run(config, data, report('cpu'), () => undefined, { ...grow, resume: structuredClone(checkpoint) });
+    const resumed = await second.run(config, data, report('cpu'), () => undefined, { hooks: [grow], resume: structuredClone(checkpoint) });
     expect(resumed.lossCurve).toEqual(whole.lossCurve);
     expect(resumed.epochs).toEqual(whole.epochs);
+  });
+
+  it('counts train accuracy over the examples an epoch used, across a batch change', async () => {
+    const config = configOf('#dataset=blobs&samples=800&hidden=8&batch=16&epochs=2&seed=3&lr=0.05');
+    await tf.setBackend('cpu');
+    const data = splitDataset(syntheticDataset('blobs', 800, 0.1, 3), 0.2, 3);
+    const grow: TrainHook = { name: 'grow', at: { epochs: 0.25, run: async () => ({ batchSize: 32 }) } };
+    const s = await new Trainer().run(config, data, report('cpu'), () => undefined, { hooks: [grow] });
+    // Epoch 1 used 10 x 16 + 15 x 32 = 640 examples (25 steps: 25 x 32 = 800 would cap it at 0.8).
+    for (const e of s.epochs) {
+      const correct = e.trainAccuracy * 640;
+      expect(Math.abs(correct - Math.round(correct))).toBeLessThan(1e-6);
+    }
+    expect(s.epochs[1]?.trainAccuracy).toBeGreaterThan(0.85);
+    expect(s.epochs[1]?.trainAccuracy).toBeLessThanOrEqual(1);
   });
 
   it('calls afterStep once per step with the run-wide step index', async () => {
@@ -209,7 +228,56 @@ describe('checkpoints', () => {
     await tf.setBackend('cpu');
     const data = splitDataset(syntheticDataset('xor', 400, 0.1, 1), 0.2, 1);
     const seen: number[] = [];
-    await new Trainer().run(config, data, report('cpu'), () => undefined, { afterStep: (_m, step) => seen.push(step) });
+    await new Trainer().run(config, data, report('cpu'), () => undefined, { hooks: [{ name: 'record', afterStep: ({ step }) => seen.push(step) }] });
     expect(seen).toEqual([...Array(20).keys()]);
+  });
+});
+
+describe('a batch size changed mid-epoch', () => {
+  it('keeps samples per second, the ETA and the pruning schedule right', async () => {
+    // 640 training examples at batch 16 (40 steps an epoch); pruning to 80 % by the end of epoch 1, every 5 steps.
+    const config = configOf('#dataset=xor&samples=800&hidden=8&batch=16&epochs=2&seed=11&optimizer=momentum&lr=0.05&prune=on&sparsity0=0&sparsity=0.8&pruneFrom=0&pruneTo=1&pruneEvery=5');
+    await tf.setBackend('cpu');
+    const data = splitDataset(syntheticDataset('xor', 800, 0.1, 11), 0.2, 11);
+    const events: TrainEvent[] = [];
+    const emit = (e: TrainEvent) => events.push(e);
+    const pruning = new RunPruning(config, 640, emit);
+    // A quarter into epoch 1 (after step 10, 160 examples) the batch doubles.
+    const grow: TrainHook = { name: 'grow', at: { epochs: 0.25, run: async () => ({ batchSize: 32 }) } };
+    const trainer = new Trainer();
+    const summary = await trainer.run(config, data, report('cpu'), emit, { hooks: [pruning.hook, grow] });
+    pruning.dispose();
+    trainer.model?.dispose();
+
+    const change = events.flatMap((e) => (e.type === 'change' ? [e.change] : []));
+    // 10 steps of 16, 15 of 32 to the end of epoch 1 (640 examples), 20 of 32 in epoch 2.
+    expect(change).toEqual([{ step: 10, epoch: 0, examplesDone: 160, batchSize: { from: 16, to: 32 }, learningRate: { from: 0.05, to: 0.05 }, totalSteps: 45, totalExamples: 1280 }]);
+    expect(summary.metrics.steps).toBe(45);
+
+    // Throughput counts the examples each step processed, and the ETA the examples left.
+    const examplesAfter = (steps: number) => (steps <= 10 ? 16 * steps : 160 + 32 * (steps - 10));
+    const progress = events.flatMap((e) => (e.type === 'progress' ? [e.progress] : []));
+    const late = progress.filter((p) => p.stepsDone > 10);
+    expect(late.length).toBeGreaterThan(0);
+    for (const p of progress) {
+      expect(p.examplesDone).toBe(examplesAfter(p.stepsDone));
+      expect(p.samplesPerSecond).toBeCloseTo(p.examplesDone / p.trainingSeconds, 6);
+    }
+    for (const p of late) {
+      expect(p.totalExamples).toBe(1280);
+      expect(p.totalSteps).toBe(45);
+      expect(p.etaSeconds).toBeCloseTo(((1280 - p.examplesDone) * p.trainingSeconds) / p.examplesDone, 6);
+    }
+    expect(summary.metrics.samplesPerSecond).toBeCloseTo(1280 / summary.metrics.wallSeconds, 6);
+
+    // The schedule counts steps of 16: after the change each step covers two of them, so the
+    // updates (every 5) fall on these steps, and the final sparsity comes at the start of epoch 2
+    // (step 25), where the schedule put it, not 40 steps in.
+    const updates = events.flatMap((e) => (e.type === 'pruning' ? [e.update] : []));
+    expect(updates.map((u) => u.step)).toEqual([0, 5, 10, 12, 15, 17, 20, 22, 25]);
+    const schedule = polynomialDecay(pruningScheduleFor(config.compress, 40, 2)!);
+    const scheduleSteps = [0, 5, 10, 15, 20, 25, 30, 35, 40];
+    updates.forEach((u, i) => expect(u.target).toBe(sparsityAt(schedule, scheduleSteps[i] as number)));
+    expect(updates.at(-1)?.target).toBe(0.8);
   });
 });

@@ -1,33 +1,35 @@
 /**
- * The lab's training loop. It runs in the worker (and in Node for tests), yields between steps so
- * pause and stop messages arrive, and reads metrics back from the device asynchronously, a batch
- * of steps at a time, never after every step: reading back each step would stall a GPU pipeline.
+ * The lab's one training loop: runs, fine-tuning and distillation all train through `Trainer`.
+ * It runs in the worker (and in Node for tests). `Trainer.run` is a short driver over named
+ * parts: the run's state (src/core/train/run-state.ts, shaped like its checkpoint), the batch
+ * plan (src/core/train/batch-plan.ts, counting examples), the metrics pipe (metrics-pipe.ts, the
+ * asynchronous readback), the gate (run-gate.ts: yielding, pause, stop, device loss), one step
+ * (train-step.ts) and an ordered list of hooks.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig } from '../src/core/config/schema';
-import type { StepRecord } from '../src/core/energy/power';
-import { exampleCount, type Dataset, type SplitDataset } from '../src/core/data/dataset';
+import { exampleCount, type SplitDataset } from '../src/core/data/dataset';
 import { deriveSeed, mulberry32, permutation } from '../src/core/data/prng';
-import {
-  divergenceAt,
-  etaSeconds,
-  type BackendReport,
-  type DataSummary,
-  type EpochRecord,
-  type RunSummary,
-  type TrainEvent,
-} from '../src/core/train/types';
-import { buildModel, buildOptimizer } from './model';
+import { batchFits, crossesEpochs, nextPosition, type RunPosition } from '../src/core/train/batch-plan';
 import type { RunCheckpoint, StoredTensor } from '../src/core/train/checkpoint';
+import {
+  changeBatchSize,
+  freshRunState,
+  planOf,
+  positionOf,
+  runStateFromCheckpoint,
+  snapshotOf,
+  type RunState,
+} from '../src/core/train/run-state';
+import { examplesPerSecond, etaSeconds, type BackendReport, type DataSummary, type EpochRecord, type RunSummary, type TrainEvent } from '../src/core/train/types';
+import { buildModel, buildOptimizer } from './model';
+import { MetricsPipe } from './metrics-pipe';
+import { RunClock, RunGate } from './run-gate';
+import { crossEntropyLoss, disposeDevice, evaluateOn, toDevice, trainStep, type BatchLoss, type DeviceData } from './train-step';
 
-/** Read metrics back at least this often while training (milliseconds). */
-const READBACK_INTERVAL_MS = 250;
-/** ...or when this many steps are waiting, whichever comes first. */
-const READBACK_MAX_STEPS = 64;
-/** Yield to the worker's event loop at least this often, so pause and stop arrive promptly. */
-const YIELD_INTERVAL_MS = 20;
-/** Test-set examples evaluated per forward pass. */
-const EVAL_CHUNK = 1000;
+export { DeviceLostError } from './run-gate';
+export { crossEntropyLoss, type BatchLoss, type BatchLossTerms } from './train-step';
+
 /**
  * With `timestamp-query`, time one step's GPU kernels every this many steps. `tf.time` waits for
  * the GPU, so timing every step would serialise the pipeline; one in 50 costs about 2 %.
@@ -35,43 +37,12 @@ const EVAL_CHUNK = 1000;
 const KERNEL_SAMPLE_EVERY = 50;
 /** The first steps compile shaders and allocate buffers; sample after them. */
 const KERNEL_SAMPLE_FIRST = 3;
+/** Size of the probe set handed to an `at` hook. */
+export const PROBE_EXAMPLES = 512;
+/** Default time between two checkpoints of a running run. */
+const CHECKPOINT_EVERY_MS = 15_000;
 
 const now = () => performance.now();
-
-/** Lets queued messages (pause, stop) run between steps. A MessageChannel hop avoids setTimeout's 4 ms clamp. */
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
-}
-
-/** The run ended because the GPU device went away (driver reset, tab backgrounded too long, unplugged GPU). */
-export class DeviceLostError extends Error {
-  override name = 'DeviceLostError';
-}
-
-interface DeviceTensors {
-  x: tf.Tensor;
-  oneHot: tf.Tensor;
-  labels: tf.Tensor1D;
-}
-
-function toDevice(d: Dataset): DeviceTensors {
-  const n = exampleCount(d);
-  return tf.tidy(() => {
-    const labels = tf.tensor1d(Int32Array.from(d.y), 'int32');
-    return { x: tf.tensor(d.x, [n, ...d.inputShape]), oneHot: tf.oneHot(labels, d.numClasses).toFloat(), labels };
-  });
-}
-
-function disposeAll(t: DeviceTensors): void {
-  tf.dispose([t.x, t.oneHot, t.labels]);
-}
 
 /** Summary of the data of a run, for the UI and the result file. */
 export function summariseData(data: SplitDataset): DataSummary {
@@ -84,17 +55,43 @@ export function summariseData(data: SplitDataset): DataSummary {
   };
 }
 
-/** A differentiable compute penalty added to the task loss (the multi-objective framework). */
-export interface PenaltyOptions {
-  /** Its coefficient for the coming steps (read every step; changes at epoch boundaries). */
-  readonly coefficient: () => number;
-  /** Per hidden layer, the weight of each neuron in the penalty. */
-  readonly weights: (model: tf.LayersModel) => readonly (readonly number[])[];
-  /** The penalty itself, a scalar built from the model's weights (recorded on the gradient tape). */
-  readonly term: (model: tf.LayersModel, weights: readonly (readonly number[])[]) => tf.Scalar;
+/** A change a hook asks for, from the next step on. A new model replaces the old one (its optimizer restarts). */
+export interface RunChange {
+  readonly model?: tf.Sequential;
+  readonly batchSize?: number;
+  readonly learningRate?: number;
 }
 
-/** What the trainer reports at the end of each epoch, before the next starts. */
+/** A fixed slice of the training split that `at` hooks may read (the framework's probes compare candidates on it). */
+export interface ProbeSet {
+  readonly x: tf.Tensor;
+  readonly oneHot: tf.Tensor;
+}
+
+/** What an `afterStep` hook is told. */
+export interface StepMoment {
+  readonly model: tf.LayersModel;
+  /** Index of the step just done over the whole run, from 0. */
+  readonly step: number;
+  /** Where that step started, and where the next one starts (the next epoch's start when no batch fits). */
+  readonly before: RunPosition;
+  readonly after: RunPosition;
+  readonly trainExamples: number;
+}
+
+/** What an `at` hook is told, between two steps with every step read back. */
+export interface MomentInfo {
+  readonly stepsDone: number;
+  readonly examplesDone: number;
+  readonly totalExamples: number;
+  readonly model: tf.LayersModel;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  /** The first examples of the training split (at most PROBE_EXAMPLES); owned by the trainer. */
+  readonly probe: ProbeSet;
+}
+
+/** What an `afterEpoch` hook is told. */
 export interface EpochEndInfo {
   /** Epochs completed, from 1. */
   readonly epoch: number;
@@ -106,55 +103,33 @@ export interface EpochEndInfo {
   readonly learningRate: number;
 }
 
-/** Changes to apply from the next epoch on. A new model replaces the old one (its optimizer restarts). */
-export interface EpochChange {
-  readonly model?: tf.Sequential;
-  readonly batchSize?: number;
-  readonly learningRate?: number;
+/**
+ * Something that acts on a run at documented moments. The trainer calls the hooks in list order
+ * at each moment, and awaits each before the next:
+ * - `afterStep`: after every optimizer step, before the next reads the weights (pruning masks);
+ * - `at`: once, after the step that takes the run to `at.epochs` epochs, counted in examples so it
+ *   stays on time after a batch change (the framework's sizing decision);
+ * - `afterEpoch`: after each epoch's evaluation but the last's (the framework's controller);
+ * - `checkpoint`: between two steps every `everyMs`, and when the run pauses.
+ * A change a hook returns applies from the next step, before the next hook is called.
+ */
+export interface TrainHook {
+  readonly name: string;
+  readonly afterStep?: (moment: StepMoment) => unknown;
+  readonly at?: { readonly epochs: number; readonly run: (info: MomentInfo) => Promise<RunChange | null> };
+  readonly afterEpoch?: (info: EpochEndInfo) => Promise<RunChange | void>;
+  readonly checkpoint?: { readonly everyMs?: number; readonly save: (checkpoint: RunCheckpoint) => Promise<void> | void };
 }
 
-/** A fixed slice of the training split that the framework's probes read (they only compare candidates). */
-export interface ProbeSet {
-  readonly x: tf.Tensor;
-  readonly oneHot: tf.Tensor;
-}
-
-/** What the trainer tells `onStructure`, between two steps. */
-export interface StructureInfo {
-  readonly stepsDone: number;
-  readonly model: tf.LayersModel;
-  readonly batchSize: number;
-  readonly learningRate: number;
-  /** The first examples of the training split (at most PROBE_EXAMPLES); owned by the trainer. */
-  readonly probe: ProbeSet;
-}
-
-/** Changes that take effect from the very next step. A new model restarts the optimizer. */
-export type StructureChange = EpochChange;
-
-/** Size of the probe set handed to `onStructure`. */
-export const PROBE_EXAMPLES = 512;
-
-/** Optional behaviour of a run: hooks for compression and checkpoints, and a checkpoint to continue. */
+/** Optional behaviour of a run. */
 export interface TrainerOptions {
-  /** Adds a compute penalty to the loss; the loss curve still shows the task loss alone. */
-  readonly penalty?: PenaltyOptions;
-  /** Called after each epoch's evaluation; may change the model, batch size or learning rate. */
-  readonly onEpochEnd?: (info: EpochEndInfo) => Promise<EpochChange | void>;
-  /** A run-wide step index after which `onStructure` may change the model and batch size mid-epoch. */
-  readonly structureAtStep?: number;
-  readonly onStructure?: (info: StructureInfo) => Promise<StructureChange | null>;
-  /**
-   * Called after every optimizer step with the step's index over the whole run (pruning masks go
-   * here). A returned promise is awaited before the next step, so a mask update reads the weights
-   * of this step.
-   */
-  readonly afterStep?: (model: tf.LayersModel, step: number) => unknown;
+  /** The loss of a batch; default the task's cross-entropy. */
+  readonly loss?: BatchLoss;
+  readonly hooks?: readonly TrainHook[];
   /** Continue this checkpoint instead of starting afresh (same config, data and seed). */
   readonly resume?: RunCheckpoint;
-  /** Receives a checkpoint when the run pauses and every `checkpointEveryMs` of training. */
-  readonly onCheckpoint?: (checkpoint: RunCheckpoint) => Promise<void> | void;
-  readonly checkpointEveryMs?: number;
+  /** Train this model in place instead of building one from the config (fine-tuning, distillation). */
+  readonly model?: tf.LayersModel;
 }
 
 async function storeTensors(named: readonly { name: string; tensor: tf.Tensor }[]): Promise<StoredTensor[]> {
@@ -182,475 +157,411 @@ function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
   else o.learningRate = lr;
 }
 
+/** A report of the backend tfjs runs on now, for training outside a lab run (fine-tuning, distillation, scripts). */
+export function currentBackendReport(): BackendReport {
+  const backend = tf.getBackend() as BackendReport['backend'];
+  return { choice: backend, backend, explanation: `the backend in use (${backend})`, skipped: [], adapter: null, timestampQuery: false };
+}
+
 /** Trains one model; pause, resume and stop may be called at any time from messages. */
 export class Trainer {
-  private paused = false;
-  private stopRequested = false;
-  private wake: (() => void) | null = null;
-  private lost: string | null = null;
-  private rejectLost: ((error: Error) => void) | null = null;
-  private readonly lostSignal: Promise<never>;
+  private readonly gate = new RunGate();
   /** The trained model, kept after the run for evaluation and export. */
   model: tf.LayersModel | null = null;
 
-  constructor() {
-    this.lostSignal = new Promise<never>((_, reject) => {
-      this.rejectLost = reject;
-    });
-    this.lostSignal.catch(() => undefined);
-  }
-
   pause(): void {
-    this.paused = true;
+    this.gate.pause();
   }
 
   resume(): void {
-    this.paused = false;
-    this.wake?.();
+    this.gate.resume();
   }
 
   stop(): void {
-    this.stopRequested = true;
-    this.resume();
+    this.gate.stop();
   }
 
   /** Called when the GPU device is lost: the run stops at the next step with a message. */
   deviceLost(reason: string): void {
-    this.lost = reason;
-    this.rejectLost?.(new DeviceLostError(reason));
-    this.resume();
+    this.gate.deviceLost(reason);
   }
 
-  /** Waits for a device readback, or fails at once if the device is lost meanwhile. */
-  private readback(t: tf.Tensor): Promise<Float32Array> {
-    return Promise.race([t.data() as Promise<Float32Array>, this.lostSignal]);
+  async run(config: ExperimentConfig, data: SplitDataset, backend: BackendReport, emit: (e: TrainEvent) => void, options: TrainerOptions = {}): Promise<RunSummary> {
+    const run = await ActiveRun.open(config, data, backend, emit, options, this.gate, (m) => (this.model = m));
+    try {
+      run.begin();
+      while (run.state.epoch < config.train.epochs) {
+        if (!(await run.trainEpoch())) break;
+        await run.endEpoch();
+      }
+      return await run.finish();
+    } finally {
+      run.dispose();
+    }
+  }
+}
+
+/** One run in progress: its tensors, state and parts. Internal to the Trainer. */
+class ActiveRun {
+  readonly clock: RunClock;
+  readonly pipe: MetricsPipe;
+  private trainable: tf.Variable[];
+  private readonly hooks: readonly TrainHook[];
+  private readonly loss: BatchLoss;
+  private readonly shuffle: () => number;
+  private readonly n: number;
+  private order: tf.Tensor1D | null = null;
+  private lastCheckpoint = now();
+  private lastTrainLoss = Number.NaN;
+  private testAccuracy = Number.NaN;
+  // GPU busy fraction from the last kernel-timed step, over the typical (untimed) step wall time.
+  private sampleKernels: boolean;
+  private gpuBusyFraction: number | null = null;
+  private typicalWallMs: number | null = null;
+
+  private constructor(
+    private readonly config: ExperimentConfig,
+    private readonly data: DataSummary,
+    private readonly backend: BackendReport,
+    private readonly emit: (e: TrainEvent) => void,
+    private readonly gate: RunGate,
+    private readonly setModel: (m: tf.LayersModel) => void,
+    readonly state: RunState,
+    private model: tf.LayersModel,
+    private optimizer: tf.Optimizer,
+    private readonly train: DeviceData,
+    private readonly test: DeviceData,
+    options: TrainerOptions,
+  ) {
+    this.n = data.trainExamples;
+    this.hooks = options.hooks ?? [];
+    this.loss = options.loss ?? crossEntropyLoss;
+    this.shuffle = mulberry32(deriveSeed(config.train.seed, 'shuffle'));
+    this.trainable = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    this.sampleKernels = backend.timestampQuery;
+    this.clock = new RunClock(state.trainingMs);
+    this.pipe = new MetricsPipe(state, this.clock, gate, emit);
+    setModel(model);
   }
 
-  async run(
+  static async open(
     config: ExperimentConfig,
     data: SplitDataset,
     backend: BackendReport,
     emit: (e: TrainEvent) => void,
-    options: TrainerOptions = {},
-  ): Promise<RunSummary> {
-    const dataSummary = summariseData(data);
-    const n = dataSummary.trainExamples;
-    const resumeFrom = options.resume;
-    let batchSize = Math.min(resumeFrom?.batchSize ?? config.train.batchSize, n);
-    let learningRate = resumeFrom?.learningRate ?? config.train.learningRate;
-    // Fixed batch shapes: the last partial batch of each epoch is dropped (tfjs-webgpu pools
-    // GPU buffers by exact size, so a ragged batch would allocate new ones).
-    let stepsPerEpoch = Math.floor(n / batchSize);
-    // A checkpoint knows the real total (the framework may have changed the batch size since).
-    let totalSteps = resumeFrom?.totalSteps ?? stepsPerEpoch * config.train.epochs;
-
-    // A checkpoint written after the framework removed neurons holds the smaller model's sizes.
-    const modelConfig = resumeFrom?.hidden ? { ...config, model: { ...config.model, hidden: [...resumeFrom.hidden] } } : config;
-    let model: tf.LayersModel = buildModel(modelConfig, dataSummary.inputShape, dataSummary.numClasses);
-    let optimizer = buildOptimizer({ ...config, train: { ...config.train, learningRate } });
-    // Only this model's weights: without a list, tfjs differentiates every variable alive in the engine.
-    let trainable = model.trainableWeights.map((w) => w.read() as tf.Variable);
-    this.model = model;
-    const train = toDevice(data.train);
-    const test = toDevice(data.test);
-    const shuffle = mulberry32(deriveSeed(config.train.seed, 'shuffle'));
-
-    const lossCurve: number[] = [];
-    const epochs: EpochRecord[] = [];
-    let pendingLoss: tf.Scalar[] = [];
-    let pendingCorrect: tf.Scalar[] = [];
-    let inflight: Promise<void> | null = null;
-    let flushedSteps = 0;
-    let epochLossSum = 0;
-    let epochCorrect = 0;
-    let epochSteps = 0;
-    let trainingMs = 0;
-    let runningSince = now();
-    let lastReadback = now();
-    let epoch = 0;
-    let diverged: string | null = null;
-    const stepRecords: StepRecord[] = [];
-    let unsentRecords = 0;
-    // GPU busy fraction from the last kernel-timed step, over the typical (untimed) step wall time.
-    let gpuBusyFraction: number | null = null;
-    let typicalWallMs: number | null = null;
-    let sampleKernels = backend.timestampQuery;
-
-    // Whether the training clock runs: only the loop switches it, where it books `trainingMs`, so a
-    // pause message arriving mid-readback cannot make the reported time jump back.
-    let clockRunning = true;
-    const trainingSeconds = () => (trainingMs + (clockRunning ? now() - runningSince : 0)) / 1000;
-    const stopClock = () => {
-      if (clockRunning) trainingMs += now() - runningSince;
-      clockRunning = false;
-    };
-    const startClock = () => {
-      runningSince = now();
-      clockRunning = true;
-    };
-
+    options: TrainerOptions,
+    gate: RunGate,
+    setModel: (m: tf.LayersModel) => void,
+  ): Promise<ActiveRun> {
+    const summary = summariseData(data);
     const resume = options.resume;
-    if (resume) {
-      const weights = resume.weights.map(restoreTensor);
-      model.setWeights(weights);
-      tf.dispose(weights);
-      const slots = resume.optimizer.map((t) => ({ name: t.name, tensor: restoreTensor(t) }));
-      await optimizer.setWeights(slots);
-      tf.dispose(slots.map((s) => s.tensor));
-      lossCurve.push(...resume.lossCurve);
-      epochs.push(...resume.epochs);
-      stepRecords.push(...resume.steps);
-      unsentRecords = stepRecords.length;
-      flushedSteps = resume.stepsDone;
-      epochLossSum = resume.epochLossSum;
-      epochCorrect = resume.epochCorrect;
-      epochSteps = resume.stepInEpoch;
-      trainingMs = resume.trainingMs;
-      // The page starts empty after a reload: give it the curves and energy records so far.
-      emit({
-        type: 'progress',
-        progress: {
-          firstStep: 0,
-          losses: [...resume.lossCurve],
-          epoch: resume.epoch,
-          stepsDone: resume.stepsDone,
-          totalSteps,
-          samplesPerSecond: trainingMs > 0 ? (resume.stepsDone * batchSize) / (trainingMs / 1000) : 0,
-          trainingSeconds: trainingMs / 1000,
-          etaSeconds: etaSeconds(resume.stepsDone, totalSteps, trainingMs / 1000),
-          steps: [...resume.steps],
-        },
-      });
-      for (const record of resume.epochs) emit({ type: 'epoch', record });
+    const state = resume ? runStateFromCheckpoint(resume, summary.trainExamples) : freshRunState(config, summary.trainExamples);
+    // A checkpoint written after the framework removed neurons holds the smaller model's sizes.
+    const modelConfig = resume?.hidden ? { ...config, model: { ...config.model, hidden: [...resume.hidden] } } : config;
+    const model = options.model ?? buildModel(modelConfig, summary.inputShape, summary.numClasses);
+    const optimizer = buildOptimizer({ ...config, train: { ...config.train, learningRate: state.learningRate } });
+    if (resume) await restore(model, optimizer, resume);
+    const run = new ActiveRun(config, summary, backend, emit, gate, setModel, state, model, optimizer, toDevice(data.train), toDevice(data.test), options);
+    if (resume) run.emitResumed();
+    return run;
+  }
+
+  /** The page starts empty after a reload: give it the curves and energy records so far. */
+  private emitResumed(): void {
+    const s = this.state;
+    const seconds = s.trainingMs / 1000;
+    this.emit({
+      type: 'progress',
+      progress: {
+        firstStep: 0,
+        losses: [...s.lossCurve],
+        epoch: s.epoch,
+        stepsDone: s.stepsDone,
+        totalSteps: s.totalSteps,
+        examplesDone: s.examplesDone,
+        totalExamples: s.totalExamples,
+        samplesPerSecond: examplesPerSecond(s.examplesDone, seconds),
+        trainingSeconds: seconds,
+        etaSeconds: etaSeconds(s.examplesDone, s.totalExamples, seconds),
+        steps: [...s.steps],
+      },
+    });
+    for (const record of s.epochs) this.emit({ type: 'epoch', record });
+  }
+
+  /** Announces the run and replays the shuffles of the epochs already done (one seeded stream). */
+  begin(): void {
+    this.emit({ type: 'phase', phase: 'training', message: `Training ${this.state.totalSteps} steps of ${this.state.batchSize} examples on ${this.backend.backend}.` });
+    this.clock.start();
+    for (let e = 0; e < this.state.epoch; e++) permutation(this.n, this.shuffle);
+  }
+
+  private get plan() {
+    return planOf(this.state, this.n, this.config.train.epochs);
+  }
+
+  /** Runs the steps of the current epoch; false when the run was stopped. */
+  async trainEpoch(): Promise<boolean> {
+    const s = this.state;
+    this.order = tf.tensor1d(Int32Array.from(permutation(this.n, this.shuffle)), 'int32');
+    if (s.epochOffset === 0) {
+      s.epochLossSum = 0;
+      s.epochCorrect = 0;
+      s.stepInEpoch = 0;
     }
-    const startEpoch = resume?.epoch ?? 0;
-    // Checkpoints before the batch size could change mid-epoch hold only the step within the epoch.
-    const startOffset = resume ? (resume.epochOffset ?? resume.stepInEpoch * batchSize) : 0;
-    let epochOffset = startOffset;
+    while (batchFits(this.plan, positionOf(s))) {
+      await this.checkpointIfDue();
+      if (!(await this.gate.pass(this.clock, { paused: () => this.onPause(), resumed: () => this.onResume() }))) return false;
+      this.pipe.checkDivergence();
+      await this.step();
+    }
+    this.order.dispose();
+    this.order = null;
+    return true;
+  }
 
-    /** Writes a checkpoint of the run between two steps (call with no step in flight). */
-    const checkpoint = async (paused: boolean): Promise<void> => {
-      if (!options.onCheckpoint) return;
-      const named = model.getWeights().map((tensor, i) => ({ name: `w${i}`, tensor }));
-      const slots = await optimizer.getWeights();
-      const [weights, optimizerState] = await Promise.all([storeTensors(named), storeTensors(slots)]);
-      // getWeights() makes a fresh scalar for the iteration count; the slots are the optimizer's own.
-      tf.dispose(slots.filter((s) => s.name === 'iter').map((s) => s.tensor));
-      await options.onCheckpoint({
-        version: 1,
-        config,
-        savedAt: Date.now(),
-        paused,
-        totalSteps,
-        stepsDone: flushedSteps,
-        epoch,
-        stepInEpoch: epochSteps,
-        epochOffset,
-        epochLossSum,
-        epochCorrect,
-        trainingMs: paused ? trainingMs : trainingMs + (now() - runningSince),
-        lossCurve: [...lossCurve],
-        epochs: [...epochs],
-        steps: [...stepRecords],
-        weights,
-        optimizer: optimizerState,
-        hidden: hiddenWidths(model),
-        batchSize,
-        learningRate,
-      });
+  /** One step, its hooks, and the readback when due; books its timing for the energy meter. */
+  private async step(): Promise<void> {
+    const s = this.state;
+    const before = positionOf(s);
+    const size = s.batchSize;
+    // Energy: wall time of the step and its readback; busy time excludes waiting on the device.
+    const startTime = Date.now();
+    const t0 = now();
+    const stepNo = s.steps.length;
+    const timed = this.sampleKernels && stepNo >= KERNEL_SAMPLE_FIRST && (stepNo - KERNEL_SAMPLE_FIRST) % KERNEL_SAMPLE_EVERY === 0;
+    let kernelMs: number | null = null;
+    let scalars: { loss: tf.Scalar; correct: tf.Scalar } | null = null;
+    const run = () => {
+      scalars = trainStep(this.model, this.optimizer, this.trainable, this.loss, this.train, this.order as tf.Tensor1D, before.epochOffset, size);
     };
-    let lastCheckpoint = now();
+    if (timed) {
+      const info = await tf.time(run);
+      kernelMs = typeof info.kernelMs === 'number' && Number.isFinite(info.kernelMs) ? info.kernelMs : null;
+      if (kernelMs === null) this.sampleKernels = false;
+    } else run();
+    const { loss, correct } = scalars as unknown as { loss: tf.Scalar; correct: tf.Scalar };
+    this.pipe.push(loss, correct, size);
+    s.epochOffset += size;
+    await this.afterStepHooks(stepNo, before);
+    const t1 = now();
+    if (this.pipe.due) await this.pipe.flush(false);
+    const wallMs = now() - t0;
+    if (kernelMs !== null && this.typicalWallMs !== null) this.gpuBusyFraction = Math.min(1, kernelMs / this.typicalWallMs);
+    if (!timed) this.typicalWallMs = this.typicalWallMs === null ? wallMs : 0.9 * this.typicalWallMs + 0.1 * wallMs;
+    s.steps.push({
+      startTime,
+      wallMs,
+      busyMs: timed ? wallMs : t1 - t0,
+      gpuKernelMs: kernelMs ?? (this.gpuBusyFraction === null ? null : this.gpuBusyFraction * wallMs),
+      epoch: s.epoch,
+    });
+  }
 
-    /** Swaps in a new model between steps; its optimizer starts afresh (slots match the old shapes). */
-    const replaceModel = (next: tf.LayersModel): void => {
-      model.dispose();
-      optimizer.dispose();
-      model = next;
-      this.model = model;
-      trainable = model.trainableWeights.map((w) => w.read() as tf.Variable);
-      optimizer = buildOptimizer({ ...config, train: { ...config.train, learningRate } });
-    };
-
-    /**
-     * Applies a change between steps: a new model, learning rate or batch size, from the next step
-     * on. `epochsAfter` counts the whole epochs after the current one, for the new step total.
-     */
-    const applyChange = (change: EpochChange, epochsAfter: number): void => {
-      if (change.model) replaceModel(change.model);
-      if (change.learningRate !== undefined) {
-        learningRate = change.learningRate;
-        setLearningRate(optimizer, learningRate);
+  /** The `afterStep` hooks, then the `at` hooks whose moment this step reached. */
+  private async afterStepHooks(step: number, before: RunPosition): Promise<void> {
+    const after = nextPosition(this.plan, before);
+    const moment: StepMoment = { model: this.model, step, before, after, trainExamples: this.n };
+    for (const hook of this.hooks) {
+      const done = hook.afterStep?.(moment);
+      if (done instanceof Promise) await done;
+    }
+    for (const hook of this.hooks) {
+      if (!hook.at || !crossesEpochs(this.plan, before, after, hook.at.epochs)) continue;
+      await this.pipe.flush(true);
+      const probeSize = Math.min(PROBE_EXAMPLES, this.n);
+      const probe = { x: this.train.x.slice(0, probeSize), oneHot: this.train.oneHot.slice(0, probeSize) };
+      const s = this.state;
+      try {
+        const change = await hook.at.run({ stepsDone: s.stepsDone, examplesDone: s.examplesDone, totalExamples: s.totalExamples, model: this.model, batchSize: s.batchSize, learningRate: s.learningRate, probe });
+        if (change) this.apply(change);
+      } finally {
+        tf.dispose([probe.x, probe.oneHot]);
       }
-      if (change.batchSize !== undefined && change.batchSize !== batchSize) {
-        batchSize = Math.min(change.batchSize, n);
-        stepsPerEpoch = Math.floor(n / batchSize);
-        totalSteps = stepRecords.length + Math.floor((n - epochOffset) / batchSize) + stepsPerEpoch * epochsAfter;
-      }
-    };
-
-    const flush = async (wait: boolean): Promise<void> => {
-      if (inflight) await inflight;
-      if (pendingLoss.length > 0) {
-        const losses = pendingLoss;
-        const corrects = pendingCorrect;
-        pendingLoss = [];
-        pendingCorrect = [];
-        const packed = tf.tidy(() => tf.concat([tf.stack(losses), tf.stack(corrects).toFloat()]));
-        tf.dispose([...losses, ...corrects]);
-        const firstStep = flushedSteps;
-        flushedSteps += losses.length;
-        const steps = stepRecords.slice(unsentRecords);
-        unsentRecords = stepRecords.length;
-        lastReadback = now();
-        inflight = this.readback(packed).then((values: Float32Array) => {
-          packed.dispose();
-          const count = values.length / 2;
-          const stepLosses = Array.from(values.subarray(0, count));
-          diverged ??= divergenceAt(stepLosses, firstStep);
-          for (let i = 0; i < count; i++) {
-            epochLossSum += stepLosses[i] as number;
-            epochCorrect += values[count + i] as number;
-          }
-          epochSteps += count;
-          lossCurve.push(...stepLosses);
-          const seconds = trainingSeconds();
-          const done = firstStep + count;
-          emit({
-            type: 'progress',
-            progress: {
-              firstStep,
-              losses: stepLosses,
-              epoch,
-              stepsDone: done,
-              totalSteps,
-              samplesPerSecond: seconds > 0 ? (done * batchSize) / seconds : 0,
-              trainingSeconds: seconds,
-              etaSeconds: etaSeconds(done, totalSteps, seconds),
-              steps,
-            },
-          });
-        }, (error: unknown) => {
-          // A failed readback (a lost device) still frees its tensor; the run stops at the next gate.
-          packed.dispose();
-          throw error;
-        });
-      }
-      if (wait && inflight) {
-        await inflight;
-        inflight = null;
-      }
-    };
-
-    const evaluate = async (): Promise<{ loss: number; accuracy: number }> => {
-      const count = dataSummary.testExamples;
-      let sums = tf.zeros([2]);
-      for (let start = 0; start < count; start += EVAL_CHUNK) {
-        const size = Math.min(EVAL_CHUNK, count - start);
-        const next = tf.tidy(() => {
-          const probs = model.predict(test.x.slice(start, size)) as tf.Tensor;
-          const loss = tf.metrics.categoricalCrossentropy(test.oneHot.slice(start, size), probs).sum();
-          const correct = probs.argMax(-1).equal(test.labels.slice(start, size)).sum().toFloat();
-          return sums.add(tf.stack([loss, correct]));
-        });
-        sums.dispose();
-        sums = next;
-      }
-      const [loss, correct] = await this.readback(sums);
-      sums.dispose();
-      return { loss: (loss as number) / count, accuracy: (correct as number) / count };
-    };
-
-    /** Between steps: yield, honour pause and stop, and fail fast on a lost device or divergence. */
-    let lastYield = now();
-    const gate = async (): Promise<boolean> => {
-      if (now() - lastYield > YIELD_INTERVAL_MS) {
-        await yieldToEventLoop();
-        lastYield = now();
-      }
-      if (options.onCheckpoint && !this.paused && now() - lastCheckpoint > (options.checkpointEveryMs ?? 15_000)) {
-        await flush(true);
-        await checkpoint(false);
-        lastCheckpoint = now();
-      }
-      if (this.paused && !this.stopRequested && !this.lost) {
-        stopClock();
-        await flush(true);
-        await checkpoint(true);
-        emit({ type: 'phase', phase: 'paused', message: `Paused at step ${flushedSteps} of ${totalSteps}; progress is saved in this browser.` });
-        while (this.paused && !this.stopRequested && !this.lost) {
-          await new Promise<void>((resolve) => {
-            this.wake = resolve;
-          });
-        }
-        this.wake = null;
-        startClock();
-        if (!this.stopRequested && !this.lost) emit({ type: 'phase', phase: 'training', message: 'Training resumed.' });
-      }
-      if (this.lost) throw new DeviceLostError(this.lost);
-      if (diverged) throw new Error(`Training diverged: ${diverged}. The run stopped; try a lower learning rate.`);
-      return !this.stopRequested;
-    };
-
-    let lastTrainLoss = Number.NaN;
-    let testAccuracy = Number.NaN;
-    let currentOrder: tf.Tensor | null = null;
-    try {
-      emit({ type: 'phase', phase: 'training', message: `Training ${totalSteps} steps of ${batchSize} examples on ${backend.backend}.` });
-      runningSince = now();
-      // The shuffle of each epoch comes from one seeded stream: replay the epochs already done.
-      for (let e = 0; e < startEpoch; e++) permutation(n, shuffle);
-      outer: for (epoch = startEpoch; epoch < config.train.epochs; epoch++) {
-        const order = tf.tensor1d(Int32Array.from(permutation(n, shuffle)), 'int32');
-        currentOrder = order;
-        // Examples of this epoch used so far: the batch size may change mid-epoch (the framework).
-        epochOffset = epoch === startEpoch ? startOffset : 0;
-        if (epochOffset === 0) {
-          epochLossSum = 0;
-          epochCorrect = 0;
-          epochSteps = 0;
-        }
-        while (epochOffset + batchSize <= n) {
-          if (!(await gate())) {
-            order.dispose();
-            break outer;
-          }
-          const at = epochOffset;
-          const size = batchSize;
-          const step = () => tf.tidy(() => {
-            const idx = order.slice(at, size);
-            const xb = tf.gather(train.x, idx);
-            const yb = tf.gather(train.oneHot, idx);
-            const lb = tf.gather(train.labels, idx);
-            let probs: tf.Tensor | null = null;
-            let taskLoss: tf.Scalar | null = null;
-            const penalty = options.penalty;
-            const cost = optimizer.minimize(
-              () => {
-                probs = tf.keep(model.apply(xb, { training: true }) as tf.Tensor);
-                const task = tf.metrics.categoricalCrossentropy(yb, probs).mean() as tf.Scalar;
-                if (!penalty) return task;
-                taskLoss = tf.keep(task);
-                return task.add(penalty.term(model, penalty.weights(model)).mul(penalty.coefficient())) as tf.Scalar;
-              },
-              true,
-              trainable,
-            );
-            // Accuracy from the same forward pass, outside the gradient tape.
-            const p = probs as unknown as tf.Tensor;
-            pendingCorrect.push(tf.keep(p.argMax(-1).equal(lb).sum() as tf.Scalar));
-            p.dispose();
-            // The curve shows the task loss; a penalty's share is not learning progress.
-            if (taskLoss) (cost as tf.Scalar).dispose();
-            pendingLoss.push(taskLoss ?? tf.keep(cost as tf.Scalar));
-          });
-          // Energy: wall time of the step and its readback; busy time excludes waiting on the device.
-          const startTime = Date.now();
-          const t0 = now();
-          const stepNo = stepRecords.length;
-          const timed = sampleKernels && stepNo >= KERNEL_SAMPLE_FIRST && (stepNo - KERNEL_SAMPLE_FIRST) % KERNEL_SAMPLE_EVERY === 0;
-          let kernelMs: number | null = null;
-          if (timed) {
-            const info = await tf.time(step);
-            kernelMs = typeof info.kernelMs === 'number' && Number.isFinite(info.kernelMs) ? info.kernelMs : null;
-            if (kernelMs === null) sampleKernels = false;
-          } else step();
-          epochOffset += size;
-          const hooked = options.afterStep?.(model, stepNo);
-          if (hooked instanceof Promise) await hooked;
-          if (options.onStructure && options.structureAtStep === stepNo + 1) {
-            await flush(true);
-            const probeSize = Math.min(PROBE_EXAMPLES, n);
-            const probe = { x: train.x.slice(0, probeSize), oneHot: train.oneHot.slice(0, probeSize) };
-            let change: StructureChange | null;
-            try {
-              change = await options.onStructure({ stepsDone: flushedSteps, model, batchSize, learningRate, probe });
-            } finally {
-              tf.dispose([probe.x, probe.oneHot]);
-            }
-            if (change) applyChange(change, config.train.epochs - epoch - 1);
-          }
-          const t1 = now();
-          if (now() - lastReadback > READBACK_INTERVAL_MS || pendingLoss.length >= READBACK_MAX_STEPS) await flush(false);
-          const wallMs = now() - t0;
-          if (kernelMs !== null && typicalWallMs !== null) gpuBusyFraction = Math.min(1, kernelMs / typicalWallMs);
-          if (!timed) typicalWallMs = typicalWallMs === null ? wallMs : 0.9 * typicalWallMs + 0.1 * wallMs;
-          stepRecords.push({
-            startTime,
-            wallMs,
-            busyMs: timed ? wallMs : t1 - t0,
-            gpuKernelMs: kernelMs ?? (gpuBusyFraction === null ? null : gpuBusyFraction * wallMs),
-            epoch,
-          });
-        }
-        order.dispose();
-        await flush(true);
-        stopClock();
-        if (diverged) throw new Error(`Training diverged: ${diverged}. The run stopped; try a lower learning rate.`);
-        emit({ type: 'phase', phase: 'evaluating', message: `Evaluating epoch ${epoch + 1} on ${dataSummary.testExamples} test examples.` });
-        const result = await evaluate();
-        lastTrainLoss = epochLossSum / epochSteps;
-        testAccuracy = result.accuracy;
-        const record: EpochRecord = {
-          epoch: epoch + 1,
-          trainLoss: lastTrainLoss,
-          trainAccuracy: epochCorrect / Math.max(1, epochOffset),
-          testLoss: result.loss,
-          testAccuracy: result.accuracy,
-        };
-        epochs.push(record);
-        emit({ type: 'epoch', record });
-        if (options.onEpochEnd && epoch + 1 < config.train.epochs) {
-          const change = await options.onEpochEnd({
-            epoch: epoch + 1,
-            stepsDone: flushedSteps,
-            model,
-            trainLoss: lastTrainLoss,
-            testAccuracy: result.accuracy,
-            batchSize,
-            learningRate,
-          });
-          // The change applies from the start of the next epoch, which has this many epochs after it.
-          epochOffset = 0;
-          if (change) applyChange(change, config.train.epochs - epoch - 2);
-        }
-        if (epoch + 1 < config.train.epochs) emit({ type: 'phase', phase: 'training', message: `Training epoch ${epoch + 2}.` });
-        startClock();
-      }
-      // A stop that arrives after the last step (during the final evaluation) changes nothing.
-      const stopped = this.stopRequested && epochs.length < config.train.epochs;
-      if (stopped) {
-        await flush(true);
-        stopClock();
-        if (epochSteps > 0 && epochs.length < config.train.epochs) {
-          lastTrainLoss = epochLossSum / epochSteps;
-          testAccuracy = (await evaluate()).accuracy;
-        }
-      }
-      const seconds = trainingMs / 1000;
-      return {
-        backend,
-        data: dataSummary,
-        metrics: {
-          testAccuracy,
-          trainLoss: lastTrainLoss,
-          epochs: epochs.length,
-          steps: flushedSteps,
-          samplesPerSecond: seconds > 0 ? (flushedSteps * batchSize) / seconds : 0,
-          wallSeconds: seconds,
-        },
-        lossCurve,
-        epochs,
-        outcome: stopped ? 'stopped' : 'finished',
-        steps: stepRecords,
-      };
-    } finally {
-      // A run that failed mid-epoch leaves its shuffle order and maybe a rejected readback behind.
-      if (currentOrder && !currentOrder.isDisposed) currentOrder.dispose();
-      (inflight as Promise<void> | null)?.catch(() => undefined);
-      tf.dispose([...pendingLoss, ...pendingCorrect]);
-      disposeAll(train);
-      disposeAll(test);
-      optimizer.dispose();
     }
   }
+
+  /** Applies a hook's change between steps, with every step read back, and reports it. */
+  private apply(change: RunChange): void {
+    const s = this.state;
+    const from = { batchSize: s.batchSize, learningRate: s.learningRate };
+    if (change.model) this.replaceModel(change.model);
+    if (change.learningRate !== undefined) {
+      s.learningRate = change.learningRate;
+      setLearningRate(this.optimizer, s.learningRate);
+    }
+    if (change.batchSize !== undefined && change.batchSize !== s.batchSize) changeBatchSize(s, change.batchSize, this.n, this.config.train.epochs);
+    if (s.batchSize === from.batchSize && s.learningRate === from.learningRate) return;
+    this.emit({
+      type: 'change',
+      change: {
+        step: s.stepsDone,
+        epoch: batchFits(this.plan, positionOf(s)) ? s.epoch : s.epoch + 1,
+        examplesDone: s.examplesDone,
+        batchSize: { from: from.batchSize, to: s.batchSize },
+        learningRate: { from: from.learningRate, to: s.learningRate },
+        totalSteps: s.totalSteps,
+        totalExamples: s.totalExamples,
+      },
+    });
+  }
+
+  /** Swaps in a new model between steps; its optimizer starts afresh (slots match the old shapes). */
+  private replaceModel(next: tf.LayersModel): void {
+    this.model.dispose();
+    this.optimizer.dispose();
+    this.model = next;
+    this.setModel(next);
+    this.trainable = next.trainableWeights.map((w) => w.read() as tf.Variable);
+    this.optimizer = buildOptimizer({ ...this.config, train: { ...this.config.train, learningRate: this.state.learningRate } });
+  }
+
+  /** After the epoch's steps: read back, evaluate, record, then the `afterEpoch` hooks. */
+  async endEpoch(): Promise<void> {
+    const s = this.state;
+    await this.pipe.flush(true);
+    this.clock.stop();
+    this.pipe.checkDivergence();
+    this.emit({ type: 'phase', phase: 'evaluating', message: `Evaluating epoch ${s.epoch + 1} on ${this.data.testExamples} test examples.` });
+    const result = await this.evaluate();
+    this.lastTrainLoss = s.epochLossSum / s.stepInEpoch;
+    this.testAccuracy = result.accuracy;
+    const record: EpochRecord = {
+      epoch: s.epoch + 1,
+      trainLoss: this.lastTrainLoss,
+      trainAccuracy: s.epochCorrect / Math.max(1, s.epochOffset),
+      testLoss: result.loss,
+      testAccuracy: result.accuracy,
+    };
+    s.epochs.push(record);
+    this.emit({ type: 'epoch', record });
+    s.epoch += 1;
+    s.epochOffset = 0;
+    const more = s.epoch < this.config.train.epochs;
+    if (more) {
+      const info: EpochEndInfo = { epoch: s.epoch, stepsDone: s.stepsDone, model: this.model, trainLoss: record.trainLoss, testAccuracy: record.testAccuracy, batchSize: s.batchSize, learningRate: s.learningRate };
+      for (const hook of this.hooks) {
+        const change = await hook.afterEpoch?.(info);
+        if (change) this.apply(change);
+      }
+      this.emit({ type: 'phase', phase: 'training', message: `Training epoch ${s.epoch + 1}.` });
+      this.clock.start();
+    }
+  }
+
+  private evaluate(): Promise<{ loss: number; accuracy: number }> {
+    return evaluateOn(this.model, this.test, (p) => this.gate.readback(p));
+  }
+
+  /** The run's figures; a run stopped mid-epoch is evaluated as it stands. */
+  async finish(): Promise<RunSummary> {
+    const s = this.state;
+    // A stop that arrives after the last step (during the final evaluation) changes nothing.
+    const stopped = this.gate.stopping && s.epochs.length < this.config.train.epochs;
+    if (stopped) {
+      await this.pipe.flush(true);
+      this.clock.stop();
+      if (s.stepInEpoch > 0) {
+        this.lastTrainLoss = s.epochLossSum / s.stepInEpoch;
+        this.testAccuracy = (await this.evaluate()).accuracy;
+      }
+    }
+    this.clock.stop();
+    s.trainingMs = this.clock.ms;
+    const seconds = s.trainingMs / 1000;
+    return {
+      backend: this.backend,
+      data: this.data,
+      metrics: {
+        testAccuracy: this.testAccuracy,
+        trainLoss: this.lastTrainLoss,
+        epochs: s.epochs.length,
+        steps: s.stepsDone,
+        samplesPerSecond: examplesPerSecond(s.examplesDone, seconds),
+        wallSeconds: seconds,
+      },
+      lossCurve: s.lossCurve,
+      epochs: s.epochs,
+      outcome: stopped ? 'stopped' : 'finished',
+      steps: s.steps,
+    };
+  }
+
+  private get checkpointHooks() {
+    return this.hooks.flatMap((h) => (h.checkpoint ? [h.checkpoint] : []));
+  }
+
+  /** A checkpoint on the timer, between two steps, unless the run is about to pause (which writes one). */
+  private async checkpointIfDue(): Promise<void> {
+    const due = this.checkpointHooks.some((c) => now() - this.lastCheckpoint > (c.everyMs ?? CHECKPOINT_EVERY_MS));
+    if (!due || this.gate.paused) return;
+    await this.pipe.flush(true);
+    await this.saveCheckpoint(false);
+    this.lastCheckpoint = now();
+  }
+
+  private async onPause(): Promise<void> {
+    await this.pipe.flush(true);
+    await this.saveCheckpoint(true);
+    this.emit({ type: 'phase', phase: 'paused', message: `Paused at step ${this.state.stepsDone} of ${this.state.totalSteps}; progress is saved in this browser.` });
+  }
+
+  private onResume(): void {
+    this.emit({ type: 'phase', phase: 'training', message: 'Training resumed.' });
+  }
+
+  /** Writes a checkpoint of the run between two steps (call with every step read back). */
+  private async saveCheckpoint(paused: boolean): Promise<void> {
+    const hooks = this.checkpointHooks;
+    if (hooks.length === 0) return;
+    const named = this.model.getWeights().map((tensor, i) => ({ name: `w${i}`, tensor }));
+    const slots = await this.optimizer.getWeights();
+    const [weights, optimizer] = await Promise.all([storeTensors(named), storeTensors(slots)]);
+    // getWeights() makes a fresh scalar for the iteration count; the slots are the optimizer's own.
+    tf.dispose(slots.filter((s) => s.name === 'iter').map((s) => s.tensor));
+    this.state.trainingMs = this.clock.ms;
+    const checkpoint = snapshotOf(this.state, { config: this.config, weights, optimizer, hidden: hiddenWidths(this.model) }, paused, Date.now());
+    for (const hook of hooks) await hook.save(checkpoint);
+  }
+
+  /** Frees the run's tensors; the model stays (the Trainer keeps it). */
+  dispose(): void {
+    // A run that failed mid-epoch leaves its shuffle order and maybe a rejected readback behind.
+    if (this.order && !this.order.isDisposed) this.order.dispose();
+    this.pipe.dispose();
+    disposeDevice(this.train);
+    disposeDevice(this.test);
+    this.optimizer.dispose();
+  }
+}
+
+/** Sets a checkpoint's weights and optimizer slots. */
+async function restore(model: tf.LayersModel, optimizer: tf.Optimizer, c: RunCheckpoint): Promise<void> {
+  const weights = c.weights.map(restoreTensor);
+  model.setWeights(weights);
+  tf.dispose(weights);
+  const slots = c.optimizer.map((t) => ({ name: t.name, tensor: restoreTensor(t) }));
+  await optimizer.setWeights(slots);
+  tf.dispose(slots.map((s) => s.tensor));
+}
+
+/** Options of `fitModel`. */
+export interface FitOptions {
+  readonly loss?: BatchLoss;
+  readonly hooks?: readonly TrainHook[];
+  /** The trainer to run on, so the caller can stop it; a new one by default. */
+  readonly trainer?: Trainer;
+}
+
+/**
+ * Trains an existing `model` in place for `config.train.epochs` at its batch size, learning rate
+ * and seed, with no events: fine-tuning and distillation train through the lab's one loop.
+ */
+export function fitModel(model: tf.LayersModel, config: ExperimentConfig, data: SplitDataset, options: FitOptions = {}): Promise<RunSummary> {
+  const trainer = options.trainer ?? new Trainer();
+  return trainer.run(config, data, currentBackendReport(), () => undefined, {
+    model,
+    ...(options.loss ? { loss: options.loss } : {}),
+    ...(options.hooks ? { hooks: options.hooks } : {}),
+  });
 }

@@ -7,6 +7,8 @@ import { BACKEND_CHOICES, type ExperimentConfig } from './config/schema';
 import { serialiseLink } from './config/link';
 import type { RunSummary } from './train/types';
 import type { RunFootprint } from './footprint/run';
+import { resultLinkUrl } from './results/link';
+import { summariseResult } from './results/summary';
 
 export const RESULT_SCHEMA_VERSION = 1;
 
@@ -161,6 +163,8 @@ export const ResultSchema = v.object({
   schedule: v.optional(v.nullable(ScheduleSectionSchema)),
   compression: v.optional(v.nullable(CompressionSectionSchema)),
   deployment: v.optional(v.nullable(DeploymentSectionSchema)),
+  /** The result link (issue 14): the experiment link plus a compact summary, without a nickname. */
+  resultLink: v.optional(v.string()),
 });
 
 export type LabResult = v.InferOutput<typeof ResultSchema>;
@@ -184,7 +188,7 @@ export function buildResult(
 ): LabResult {
   const adapter = summary.backend.adapter;
   const m = summary.metrics;
-  return {
+  const result: LabResult = {
     schemaVersion: RESULT_SCHEMA_VERSION,
     createdAt: createdAt.toISOString(),
     config: structuredClone(config) as unknown as Record<string, unknown>,
@@ -212,6 +216,8 @@ export function buildResult(
     compression: compression ? structuredClone(compression) : null,
     deployment: deployment ? structuredClone(deployment) : null,
   };
+  result.resultLink = resultLinkUrl(pageUrl, summariseResult(result));
+  return result;
 }
 
 /** Checks a result file; returns the problems found, or an empty list. */

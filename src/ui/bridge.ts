@@ -9,7 +9,7 @@
  */
 import * as Comlink from 'comlink';
 import type { BenchmarkResult, CompressionOutcome, DistillOutcome, DistillRequest, ExportRequest, ImportedModel, LabWorkerApi, OneShotOutcome } from '../../workers/contract';
-import type { BackendId, ExperimentConfig } from '../core/config/schema';
+import type { BackendChoice, ExperimentConfig } from '../core/config/schema';
 import type { DeploymentMeasurement, DeploymentRequest } from '../core/deploy';
 import type { SavedRunInfo } from '../core/train/checkpoint';
 import type { RunSummary, TrainEvent } from '../core/train/types';
@@ -133,7 +133,7 @@ export class WorkerBridge {
     this.tell((w) => w.raisePruningTarget(sparsity));
   }
 
-  benchmark(config: ExperimentConfig, backend: BackendId, steps: number, rounds: number, signal?: AbortSignal): Promise<BenchmarkResult> {
+  benchmark(config: ExperimentConfig, backend: BackendChoice, steps: number, rounds: number, signal?: AbortSignal): Promise<BenchmarkResult> {
     return this.call((w) => w.benchmark(plainCopy(config), backend, steps, rounds), signal);
   }
 

@@ -182,7 +182,7 @@ export class Compression {
 
   /** Loads an exported zip back (checks it and evaluates it on the last run's test data). */
   async importFile(bytes: ArrayBuffer): Promise<void> {
-    this.imported = null;
+    // A failed import keeps the model imported before; a good one replaces it.
     this.importError = null;
     this.importing = true;
     try {

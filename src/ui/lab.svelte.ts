@@ -3,11 +3,11 @@
  * its methods; only this class talks to the worker bridge.
  */
 import { parseLink, serialiseLink } from '../core/config/link';
-import { defaultConfig, type BackendId, type ConfigIssue, type ExperimentConfig } from '../core/config/schema';
+import { defaultConfig, type BackendChoice, type ConfigIssue, type ExperimentConfig } from '../core/config/schema';
 import type { BenchmarkResult } from '../../workers/contract';
 import type { SavedRunInfo } from '../core/train/checkpoint';
 import { buildResult, type LabResult, type ScheduleSection } from '../core/result';
-import type { BackendReport, DataSummary, EpochRecord, ProgressUpdate, RunPhase, RunSummary, TrainEvent } from '../core/train/types';
+import type { BackendReport, DataSummary, EpochRecord, ProgressUpdate, RunPhase, RunSummary, TrainEvent, TrainingChange } from '../core/train/types';
 import { runWatts } from '../core/energy/power';
 import { seconds } from '../core/units';
 import { isCancellation, WorkerBridge } from './bridge';
@@ -32,6 +32,8 @@ export class Lab {
   data = $state.raw<DataSummary | null>(null);
   progress = $state.raw<ProgressUpdate | null>(null);
   epochs = $state.raw<readonly EpochRecord[]>([]);
+  /** Changes of batch size or learning rate during the run, in order (the framework makes them). */
+  changes = $state.raw<readonly TrainingChange[]>([]);
   summary = $state.raw<RunSummary | null>(null);
   /** The config of the run shown, fixed when it started. */
   runConfig = $state.raw<ExperimentConfig | null>(null);
@@ -257,7 +259,7 @@ export class Lab {
   }
 
   /** Times the lab's loop against plain model.fit on one backend with the current settings. */
-  benchmark(backend: BackendId, steps: number, rounds: number, signal?: AbortSignal): Promise<BenchmarkResult> {
+  benchmark(backend: BackendChoice, steps: number, rounds: number, signal?: AbortSignal): Promise<BenchmarkResult> {
     return this.bridge.benchmark($state.snapshot(this.config), backend, steps, rounds, signal);
   }
 
@@ -273,6 +275,7 @@ export class Lab {
     this.summary = null;
     this.progress = null;
     this.epochs = [];
+    this.changes = [];
     this.data = null;
     this.losses.length = 0;
     this.lossVersion++;
@@ -310,6 +313,9 @@ export class Lab {
         break;
       case 'epoch':
         this.epochs = [...this.epochs, e.record];
+        break;
+      case 'change':
+        this.changes = [...this.changes, e.change];
         break;
     }
   }

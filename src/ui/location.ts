@@ -1,4 +1,5 @@
 /** The only code that touches `location` and `history`: reading and writing the share link. */
+import { isResultHash } from '../core/results/link';
 
 /** The current hash without its leading '#'. */
 export function readHash(): string {
@@ -13,4 +14,10 @@ export function writeHash(hash: string): void {
 /** The page's address without its hash. */
 export function pageAddress(): string {
   return location.href.split('#')[0] as string;
+}
+
+/** The hash when it is a result link (`#r=...`, without '#'), else null. */
+export function readResultHash(): string | null {
+  const hash = readHash();
+  return isResultHash(hash) ? hash : null;
 }

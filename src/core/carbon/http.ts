@@ -92,7 +92,8 @@ export async function getJson(
   try {
     let response;
     try {
-      response = await ctx.fetch(url, { method: 'GET', headers: { accept: 'application/json', ...headers }, signal: controller.signal });
+      const init = { method: 'GET', headers: { accept: 'application/json', ...headers }, signal: controller.signal, redirect: 'error', credentials: 'omit' } as const;
+      response = await ctx.fetch(url, init);
     } catch {
       throw interrupted() ?? fail('offline');
     }

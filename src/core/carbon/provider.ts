@@ -83,10 +83,14 @@ export interface FetchResponse {
   text(): Promise<string>;
 }
 
-/** The request shape providers send; global `fetch` satisfies it. */
+/**
+ * The request shape providers send; global `fetch` satisfies it. `redirect: 'error'` and
+ * `credentials: 'omit'`: a key or token sent to a provider must never follow a redirect to another
+ * address, and no cookie of another site rides along (issue 12, item 15).
+ */
 export type FetchLike = (
   url: string,
-  init: { method: 'GET'; headers: Record<string, string>; signal: AbortSignal },
+  init: { method: 'GET'; headers: Record<string, string>; signal: AbortSignal; redirect: 'error'; credentials: 'omit' },
 ) => Promise<FetchResponse>;
 
 /** What every network provider is given: injected so tests can hand in fakes. */

@@ -1,6 +1,6 @@
 import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { buildExportZip, readExportZip, readModelFiles } from './archive';
+import { buildExportZip, readExportZip, readModelFiles, ZIP_LIMITS } from './archive';
 import { crc32, crc32Hex } from './crc32';
 import { ModelFileError, WEIGHTS_FILE_NAME, writeLayersModel } from './manifest';
 
@@ -111,3 +111,48 @@ function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
   }
   throw new Error('needle not found');
 }
+
+describe('readExportZip on zip bombs', () => {
+  /** Offset of the first central directory record (APPNOTE 4.3.16: EOCD offset 16). */
+  const centralStart = (z: Uint8Array): number => {
+    const view = new DataView(z.buffer, z.byteOffset, z.byteLength);
+    return view.getUint32(z.length - 22 + 16, true);
+  };
+  const patch32 = (z: Uint8Array, at: number, value: number): Uint8Array => {
+    const copy = z.slice();
+    new DataView(copy.buffer).setUint32(at, value, true);
+    return copy;
+  };
+
+  it('refuses an entry that unpacks past the entry cap before unpacking it', () => {
+    const bomb = zipSync({ 'model.json': new Uint8Array(ZIP_LIMITS.entryBytes + 1) }, { level: 1 });
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    const started = performance.now();
+    expect(() => readExportZip(bomb)).toThrow(ModelFileError);
+    expect(() => readExportZip(bomb)).toThrow(/zip entry "model\.json" unpacks to 128 MiB, more than the 128 MiB an entry may have: it looks like a zip bomb/);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('refuses entries that together unpack past the total cap', () => {
+    const small = { entries: 10, entryBytes: 1000, totalBytes: 1500 };
+    const zip = zipSync({ 'a.bin': new Uint8Array(900), 'b.bin': new Uint8Array(900) });
+    expect(() => readExportZip(zip, small)).toThrow(/the zip's entries unpack to more than the 1.5 KiB allowed in all/);
+  });
+
+  it('refuses a zip with more entries than allowed', () => {
+    const many = zipSync(Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`f${i}`, new Uint8Array(1)])));
+    expect(() => readExportZip(many, { ...ZIP_LIMITS, entries: 10 })).toThrow(/holds 12 entries, more than the 10 allowed/);
+  });
+
+  it('refuses a directory that declares 4 GiB for an entry (a lying header)', () => {
+    const lying = patch32(zip, centralStart(zip) + 24, 0xfffffff0);
+    expect(() => readExportZip(lying)).toThrow(/unpacks to 4 GiB/);
+  });
+
+  it('fails a directory that declares less than the entry holds on its CRC-32, never allocating more', () => {
+    const data = strToU8('x'.repeat(5000));
+    const z = zipSync({ 'model.json': data });
+    const under = patch32(z, centralStart(z) + 24, 100);
+    expect(() => readExportZip(under)).toThrow(ModelFileError);
+  });
+});

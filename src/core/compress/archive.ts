@@ -4,6 +4,7 @@
  * checking every entry's CRC-32 so a damaged download fails with a clear error.
  */
 import { strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
+import { formatBytes } from '../files/caps';
 import { crc32 } from './crc32';
 import { ModelFileError, parseLayersModel, type LayersModelFiles, type ParsedLayersModel } from './manifest';
 
@@ -46,13 +47,32 @@ export interface ImportedExport {
 }
 
 /**
+ * Caps on what a zip may unpack to, checked on the central directory before anything is unpacked
+ * (fflate allocates each entry at the size the directory declares and never grows it, so these
+ * bound the memory; a lying smaller size fails the CRC-32). Chosen for this lab: an export holds
+ * 4 entries and the lab's models are a few MiB; tfjs shards weights at 4 MiB, so 1000 entries
+ * allow a 4 GiB model, far beyond the total cap.
+ */
+export interface ZipLimits {
+  readonly entries: number;
+  readonly entryBytes: number;
+  readonly totalBytes: number;
+}
+export const ZIP_LIMITS: ZipLimits = {
+  entries: 1000,
+  entryBytes: 128 * 1024 * 1024,
+  totalBytes: 256 * 1024 * 1024,
+};
+
+/**
  * Reads a zip holding a tfjs layers model: model.json at the top or in one folder, with its
  * weight files beside it. Throws ModelFileError when the bytes are not a zip, the zip is
- * truncated or an entry fails its CRC-32, there is no model.json (or more than one), model.json
- * is not valid, or the weights do not match its manifest.
+ * truncated, ZIP64 or over ZIP_LIMITS (a zip bomb: refused before unpacking), an entry fails its
+ * CRC-32, there is no model.json (or more than one), model.json is not valid, or the weights do
+ * not match its manifest.
  */
-export function readExportZip(bytes: Uint8Array): ImportedExport {
-  const expected = centralDirectoryCrcs(bytes);
+export function readExportZip(bytes: Uint8Array, limits: ZipLimits = ZIP_LIMITS): ImportedExport {
+  const expected = centralDirectoryCrcs(bytes, limits);
   let entries: Record<string, Uint8Array>;
   try {
     entries = unzipSync(bytes);
@@ -104,8 +124,10 @@ const CENTRAL_SIGNATURE = 0x02014b50;
 const EOCD_MIN_LENGTH = 22;
 const MAX_COMMENT_LENGTH = 0xffff;
 
-/** Entry name -> CRC-32 as the central directory records it (directories skipped). */
-function centralDirectoryCrcs(bytes: Uint8Array): Map<string, number> {
+const ZIP64_LOCATOR_SIGNATURE = 0x07064b50;
+
+/** Entry name -> CRC-32 as the central directory records it (directories skipped), after checking the caps. */
+function centralDirectoryCrcs(bytes: Uint8Array, limits: ZipLimits): Map<string, number> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let eocd = -1;
   const lowest = Math.max(0, bytes.length - EOCD_MIN_LENGTH - MAX_COMMENT_LENGTH);
@@ -121,9 +143,15 @@ function centralDirectoryCrcs(bytes: Uint8Array): Map<string, number> {
   const count = view.getUint16(eocd + 10, true);
   const start = view.getUint32(eocd + 16, true);
   const crcs = new Map<string, number>();
-  // ZIP64 archives (over 4 GiB or 65535 entries) put the real offset elsewhere; fflate's own
-  // unpacking still checks those, and an export is never that large.
-  if (start === 0xffffffff || count === 0xffff) return crcs;
+  // ZIP64 archives (over 4 GiB or 65535 entries) put the real counts elsewhere; fflate reads a
+  // ZIP64 locator 20 bytes before the record. An export is never that large: refuse them.
+  if (start === 0xffffffff || count === 0xffff || (eocd >= 20 && view.getUint32(eocd - 20, true) === ZIP64_LOCATOR_SIGNATURE)) {
+    throw new ModelFileError('the zip is a ZIP64 archive (over 4 GiB or 65,535 entries), far larger than any model the lab reads; nothing was unpacked');
+  }
+  if (count > limits.entries) {
+    throw new ModelFileError(`the zip holds ${count} entries, more than the ${limits.entries} allowed; nothing was unpacked`);
+  }
+  let total = 0;
   let p = start;
   for (let n = 0; n < count; n++) {
     if (p + 46 > eocd || view.getUint32(p, true) !== CENTRAL_SIGNATURE) {
@@ -131,6 +159,7 @@ function centralDirectoryCrcs(bytes: Uint8Array): Map<string, number> {
     }
     const utf8Name = (view.getUint16(p + 8, true) & 0x800) !== 0;
     const crc = view.getUint32(p + 16, true);
+    const size = view.getUint32(p + 24, true);
     const nameLength = view.getUint16(p + 28, true);
     const extraLength = view.getUint16(p + 30, true);
     const commentLength = view.getUint16(p + 32, true);
@@ -138,8 +167,21 @@ function centralDirectoryCrcs(bytes: Uint8Array): Map<string, number> {
     const nameBytes = bytes.subarray(p + 46, p + 46 + nameLength);
     // Bit 11 marks a UTF-8 name; otherwise decode byte per character, as fflate does.
     const name = utf8Name ? new TextDecoder().decode(nameBytes) : String.fromCharCode(...nameBytes);
+    checkEntrySize(name, size, (total += size), limits);
     if (!name.endsWith('/')) crcs.set(name, crc);
     p += 46 + nameLength + extraLength + commentLength;
   }
   return crcs;
+}
+
+/** Throws ModelFileError when an entry, or the entries so far, unpack to more than the caps allow. */
+function checkEntrySize(name: string, size: number, totalSoFar: number, limits: ZipLimits): void {
+  const bomb = 'it looks like a zip bomb; nothing was unpacked, and what was loaded before is kept';
+  const shown = name.length > 80 ? `${name.slice(0, 77)}...` : name;
+  if (size > limits.entryBytes) {
+    throw new ModelFileError(`zip entry "${shown}" unpacks to ${formatBytes(size)}, more than the ${formatBytes(limits.entryBytes)} an entry may have: ${bomb}`);
+  }
+  if (totalSoFar > limits.totalBytes) {
+    throw new ModelFileError(`the zip's entries unpack to more than the ${formatBytes(limits.totalBytes)} allowed in all: ${bomb}`);
+  }
 }

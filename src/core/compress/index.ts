@@ -2,6 +2,7 @@
 export * from './schedule';
 export * from './masks';
 export * from './quantize';
+export * from './share';
 export * from './manifest';
 export * from './archive';
 export * from './report';

@@ -11,6 +11,7 @@
  * Multi-byte values use the platform byte order, little-endian wherever tfjs runs.
  */
 import { dequantizePerTensor, fromFloat16, quantizePerTensor, toFloat16 } from './quantize';
+import { quantizeShared } from './share';
 
 /** A weight tensor as the writer takes it and the decoder returns it: row-major float32 values. */
 export interface NamedWeight {
@@ -82,6 +83,11 @@ export interface WriteOptions {
   readonly convertedBy?: string | null;
   readonly userDefinedMetadata?: Readonly<Record<string, unknown>>;
   readonly weightsFileName?: string;
+  /**
+   * Weight sharing for uint8 kernels: at most this many nonzero levels per kernel, on its uint8
+   * grid (share.ts). 0 or absent: every weight rounds to its own nearest code. Biases are not shared.
+   */
+  readonly sharedLevels?: number;
 }
 
 /** tfjs's name for the only shard of the only weight group. */
@@ -132,7 +138,8 @@ export function writeLayersModel(
       chunks.push(new Uint8Array(bits.buffer));
       decoded.push({ name: weight.name, shape, values: fromFloat16(bits) });
     } else {
-      const quantized = quantizePerTensor(weight.values);
+      const share = (options.sharedLevels ?? 0) > 0 && weight.name.endsWith('/kernel');
+      const quantized = share ? quantizeShared(weight.values, options.sharedLevels as number) : quantizePerTensor(weight.values);
       const { scale, min } = quantized.params;
       entries.push({ name: weight.name, shape, dtype: 'float32', quantization: { dtype: 'uint8', scale, min } });
       chunks.push(quantized.q);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { constantSparsity, polynomialDecay, pruningAt, shouldPruneAt, sparsityAt } from './schedule';
+import { constantSparsity, polynomialDecay, pruningAt, shouldPruneAt, sparsityAt, updateBetween } from './schedule';
 
 describe('polynomialDecay', () => {
   // TFMOT's MNIST pruning example: PolynomialDecay(0.50, 0.80, begin_step=0, end_step=...).
@@ -82,5 +82,24 @@ describe('constantSparsity', () => {
 
   it('rejects endStep below -1', () => {
     expect(() => constantSparsity({ targetSparsity: 0.5, beginStep: 0, endStep: -2 })).toThrow(RangeError);
+  });
+});
+
+describe('updateBetween', () => {
+  const schedule = polynomialDecay({ initialSparsity: 0, finalSparsity: 0.8, beginStep: 0, endStep: 40, frequency: 5 });
+
+  it('over one step is pruningAt when it updates', () => {
+    for (let step = 0; step < 50; step++) {
+      const at = pruningAt(schedule, step);
+      expect(updateBetween(schedule, step, step + 1)).toEqual(at.shouldPrune ? { step, sparsity: at.sparsity } : null);
+    }
+  });
+
+  it('finds the last update a longer step covers, and none in an empty span', () => {
+    expect(updateBetween(schedule, 14, 16)).toEqual({ step: 15, sparsity: sparsityAt(schedule, 15) });
+    expect(updateBetween(schedule, 9, 21)).toEqual({ step: 20, sparsity: sparsityAt(schedule, 20) });
+    expect(updateBetween(schedule, 16, 20)).toBeNull();
+    expect(updateBetween(schedule, 15, 15)).toBeNull();
+    expect(updateBetween(schedule, 41, 60)).toBeNull();
   });
 });

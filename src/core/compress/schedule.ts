@@ -142,3 +142,17 @@ function validateSteps(beginStep: number, endStep: number, frequency: number, al
 function validateSparsity(sparsity: number, name: string): void {
   if (!(sparsity >= 0 && sparsity < 1)) throw new RangeError(`${name} must be in [0, 1), got ${sparsity}`);
 }
+
+/**
+ * The last mask update of `schedule` among steps `fromStep` .. `toStep - 1`, with its sparsity, or
+ * null when none falls there. A training step at a batch larger than the one the schedule counts
+ * in covers several of its steps (see core/train/batch-plan `stepAtBatch`); over one step this is
+ * `pruningAt(schedule, fromStep)` when it updates.
+ */
+export function updateBetween(schedule: PruningSchedule, fromStep: number, toStep: number): { readonly step: number; readonly sparsity: number } | null {
+  for (let step = toStep - 1; step >= fromStep; step--) {
+    const at = pruningAt(schedule, step);
+    if (at.shouldPrune) return { step, sparsity: at.sparsity };
+  }
+  return null;
+}

@@ -7,6 +7,7 @@ import {
   checkConsistency,
   checkField,
   defaultConfig,
+  fieldByKey,
   getPath,
   quoteValue,
   setPath,
@@ -16,9 +17,29 @@ import {
   type ParsedConfig,
 } from './schema';
 
-const BY_KEY = new Map(FIELDS.map((f) => [f.key, f]));
 const BY_PATH = new Map(FIELDS.map((f) => [f.path, f]));
 const SECTIONS = new Set(FIELDS.filter((f) => f.path.includes('.')).map((f) => f.path.split('.')[0] as string));
+
+/** Problems listed one by one; beyond this many a link or file gets one "and N more" line. */
+export const MAX_LINK_ISSUES = 20;
+/** Collects issues, keeping the first MAX_LINK_ISSUES and counting the rest. */
+class IssueList {
+  private readonly listed: ConfigIssue[] = [];
+  private unlisted = 0;
+
+  push(...issues: ConfigIssue[]): void {
+    for (const issue of issues) {
+      if (this.listed.length < MAX_LINK_ISSUES) this.listed.push(issue);
+      else this.unlisted++;
+    }
+  }
+
+  done(what: string): ConfigIssue[] {
+    if (this.unlisted === 0) return this.listed;
+    const more = `and ${this.unlisted.toLocaleString('en')} more ${this.unlisted === 1 ? 'problem' : 'problems'} in ${what}, not listed; each was ignored.`;
+    return [...this.listed, { field: '(more)', message: more }];
+  }
+}
 
 const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -49,49 +70,51 @@ function decode(text: string): string | null {
   }
 }
 
+/** Where the hash of a link starts: a full URL, a hash (`#v=1&lr=0.01`) or the part after `#`. */
+function hashOf(link: string): string {
+  const hashAt = link.indexOf('#');
+  return hashAt >= 0 ? link.slice(hashAt + 1) : /^[a-z]+:\/\//i.test(link) ? '' : link;
+}
+
+/** Reads one `key=value` pair of a link into `config`, or says what was wrong with it. */
+function readPair(pair: string, config: ExperimentConfig, seen: Set<string>): ConfigIssue | null {
+  const eq = pair.indexOf('=');
+  const rawKey = eq >= 0 ? pair.slice(0, eq) : pair;
+  const key = decode(rawKey);
+  if (key === null) return { field: rawKey, message: `${quoteValue(rawKey)}: this part of the link is not valid percent-encoding and was ignored.` };
+  const spec = fieldByKey(key);
+  if (!spec) return { field: key, message: `${quoteValue(key)}: unknown field, ignored.` };
+  if (seen.has(key)) return { field: key, message: `${key}: given more than once; the first value is kept.` };
+  seen.add(key);
+  const text = eq >= 0 ? decode(pair.slice(eq + 1)) : null;
+  if (text === null) {
+    const message = eq >= 0 ? 'not valid percent-encoding' : 'has no value (expected key=value)';
+    return { field: key, message: `${key}: ${message}; using the default ${quoteValue(getPath(config, spec.path))}.` };
+  }
+  const value = valueFromText(spec, text);
+  const problem = checkField(spec, value, key);
+  if (problem) return { field: key, message: problem };
+  setPath(config, spec.path, value);
+  return null;
+}
+
 /**
  * Reads a share link: a full URL, a hash (`#v=1&lr=0.01`) or the part after `#`.
- * Never throws: every unknown, duplicate, malformed or out-of-range field is named in
- * `issues` and its default is used.
+ * Never throws, and takes time in proportion to the link: every unknown, duplicate, malformed or out-of-range field is named in
+ * `issues` (the first MAX_LINK_ISSUES, then how many more) and its default is used.
  */
 export function parseLink(link: string): ParsedConfig {
-  const hashAt = link.indexOf('#');
-  const hash = hashAt >= 0 ? link.slice(hashAt + 1) : /^[a-z]+:\/\//i.test(link) ? '' : link;
+  const hash = hashOf(link);
   const config = defaultConfig();
-  const issues: ConfigIssue[] = [];
+  const issues = new IssueList();
   const seen = new Set<string>();
   for (const pair of hash.split('&')) {
     if (pair === '') continue;
-    const eq = pair.indexOf('=');
-    const rawKey = eq >= 0 ? pair.slice(0, eq) : pair;
-    const key = decode(rawKey);
-    const text = eq >= 0 ? decode(pair.slice(eq + 1)) : null;
-    if (key === null) {
-      issues.push({ field: rawKey, message: `${quoteValue(rawKey)}: this part of the link is not valid percent-encoding and was ignored.` });
-      continue;
-    }
-    const spec = BY_KEY.get(key);
-    if (!spec) {
-      issues.push({ field: key, message: `${quoteValue(key)}: unknown field, ignored.` });
-      continue;
-    }
-    if (seen.has(key)) {
-      issues.push({ field: key, message: `${key}: given more than once; the first value is kept.` });
-      continue;
-    }
-    seen.add(key);
-    if (text === null) {
-      const message = eq >= 0 ? 'not valid percent-encoding' : 'has no value (expected key=value)';
-      issues.push({ field: key, message: `${key}: ${message}; using the default ${quoteValue(getPath(config, spec.path))}.` });
-      continue;
-    }
-    const value = valueFromText(spec, text);
-    const problem = checkField(spec, value, key);
-    if (problem) issues.push({ field: key, message: problem });
-    else setPath(config, spec.path, value);
+    const issue = readPair(pair, config, seen);
+    if (issue) issues.push(issue);
   }
   issues.push(...checkConsistency(config));
-  return { config, issues };
+  return { config, issues: issues.done('this link') };
 }
 
 /** Writes the complete config as a hash (without `#`). Every field is written, so a link means the same run even if defaults change. */
@@ -108,7 +131,7 @@ export function shareUrl(pageUrl: string, config: ExperimentConfig): string {
   return `${base}#${serialiseLink(config)}`;
 }
 
-function flatten(node: unknown, prefix: string, out: Map<string, unknown>, issues: ConfigIssue[]): void {
+function flatten(node: unknown, prefix: string, out: Map<string, unknown>, issues: IssueList): void {
   for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
     const path = prefix ? `${prefix}.${key}` : key;
     if (BY_PATH.has(path)) out.set(path, value);
@@ -125,12 +148,11 @@ function flatten(node: unknown, prefix: string, out: Map<string, unknown>, issue
  */
 export function parseConfigObject(input: unknown): ParsedConfig {
   const config = defaultConfig();
-  const issues: ConfigIssue[] = [];
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    issues.push({ field: '(config)', message: `The config must be a JSON object, got ${quoteValue(input)}; using the default experiment.` });
-    return { config, issues };
+    return { config, issues: [{ field: '(config)', message: `The config must be a JSON object, got ${quoteValue(input)}; using the default experiment.` }] };
   }
   const values = new Map<string, unknown>();
+  const issues = new IssueList();
   flatten(input, '', values, issues);
   for (const [path, value] of values) {
     const spec = BY_PATH.get(path) as FieldSpec;
@@ -139,7 +161,7 @@ export function parseConfigObject(input: unknown): ParsedConfig {
     else setPath(config, path, structuredClone(value));
   }
   issues.push(...checkConsistency(config));
-  return { config, issues };
+  return { config, issues: issues.done('this config') };
 }
 
 /** Reads config JSON text; malformed JSON is one issue and the defaults apply. */

@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot';
 import { GPU_PROFILES } from '../energy/profile-data';
+import { testExampleCount } from '../data/dataset';
 
 /** Version of the config format. A link or file with another version is reported, not guessed at. */
 export const CONFIG_VERSION = 1;
@@ -126,6 +127,8 @@ export interface ExperimentConfig {
     frequency: number;
     /** How the exported model's weights are stored. */
     precision: (typeof EXPORT_PRECISIONS)[number];
+    /** With uint8: at most this many shared nonzero levels per kernel on its grid (src/core/compress/share.ts); 0 is off. */
+    sharedLevels: number;
     /** Distil a smaller student from the trained model (Hinton et al. 2015). */
     distill: 'off' | 'on';
     temperature: number;
@@ -176,7 +179,7 @@ export const DEFAULT_CONFIG: Readonly<ExperimentConfig> = Object.freeze({
   carbon: { source: 'auto', region: '', replaySpeed: 1 },
   schedule: { mode: 'off', policy: 'forecast-window', trace: 'us-ciso-2022', start: '2022-06-15T00:00', rate: 1, slackHours: 24, thresholdKind: 'percentile', threshold: 30 },
   compress: {
-    pruning: 'off', initialSparsity: 0, finalSparsity: 0.8, beginEpoch: 0, endEpoch: 1, frequency: 25, precision: 'uint8',
+    pruning: 'off', initialSparsity: 0, finalSparsity: 0.8, beginEpoch: 0, endEpoch: 1, frequency: 25, precision: 'uint8', sharedLevels: 0,
     distill: 'off', temperature: 4, alpha: 0.1, studentHidden: [32], budgetWh: 0, onBudget: 'prune', budgetSparsity: 0.9,
   },
   objective: { framework: 'off', alpha: 1, beta: 0.25, gamma: 0.25, penalty: 0.002, shrinkAfter: 1, shrinkBelow: 0.3, minKeep: 0.25, refIntensity: 0, maxBatch: 256 },
@@ -184,7 +187,19 @@ export const DEFAULT_CONFIG: Readonly<ExperimentConfig> = Object.freeze({
 
 type Kind = 'number' | 'int' | 'enum' | 'intList' | 'url' | 'text';
 
-/** One setting: its short key in links, its path in the config object, and how to check it. */
+/** Where a field is edited: the settings form renders data to objective; the others have their own panels. */
+export type FieldSection = 'meta' | 'data' | 'model' | 'train' | 'compress' | 'objective' | 'energy' | 'carbon' | 'schedule';
+
+/** The sections the settings form renders, in order, with their titles. */
+export const FORM_SECTIONS: readonly { readonly id: FieldSection; readonly title: string }[] = [
+  { id: 'data', title: 'Data' },
+  { id: 'model', title: 'Model' },
+  { id: 'train', title: 'Training' },
+  { id: 'compress', title: 'Compression' },
+  { id: 'objective', title: 'Objective: L = α·accuracy + β·energy + γ·carbon' },
+];
+
+/** One setting: its short key in links, its path in the config object, how to check it and how to show it. */
 export interface FieldSpec {
   /** Key used in the URL hash. */
   readonly key: string;
@@ -194,6 +209,15 @@ export interface FieldSpec {
   /** Plain-language description of a valid value, used in error messages. */
   readonly expects: string;
   readonly schema: v.GenericSchema;
+  /** The field's name in forms and form messages. */
+  readonly label: string;
+  readonly section: FieldSection;
+  /** The valid values of an enum field, in display order; empty for other kinds. */
+  readonly options: readonly string[];
+  /** Whether the field matters for this config; a field that does not is kept but not shown. */
+  readonly appliesWhen: (config: ExperimentConfig) => boolean;
+  /** What an empty text box means, where that needs saying. */
+  readonly placeholder?: string;
 }
 
 const num = (min: number, max: number) => v.pipe(v.number(), v.finite(), v.minValue(min), v.maxValue(max));
@@ -201,90 +225,157 @@ const int = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minV
 const intList = (min: number, max: number, minLen: number, maxLen: number) =>
   v.pipe(v.array(int(min, max)), v.minLength(minLen), v.maxLength(maxLen));
 
-// Only http(s) URLs, or a path on this site: a link must not be able to make the lab fetch
-// from a javascript:, data: or file: address.
+/** The origin a site path is resolved against to see whether it stays on the site. */
+const SITE = 'https://site.invalid';
+
+/**
+ * Whether a dataset address is one a link may hold: empty, an explicit http(s) URL, or a path on
+ * this site. Browsers read `\` as `/` and drop tabs and newlines, so `/\host/x` or `/<tab>/host`
+ * would leave the site: control characters are refused everywhere and a path must resolve to
+ * this site's origin. javascript:, data: and file: addresses are refused.
+ */
+export function isAllowedDatasetUrl(s: string): boolean {
+  if (s === '') return true;
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  if (/[\u0000-\u001f\u007f]/.test(s)) return false;
+  if (s.includes('\\')) return false;
+  if (/^https?:\/\//i.test(s)) return URL.canParse(s);
+  if (!s.startsWith('/') || /\s/.test(s)) return false;
+  return URL.canParse(s, SITE) && new URL(s, SITE).origin === SITE;
+}
+
 const datasetUrl = v.pipe(
   v.string(),
   v.maxLength(2000),
-  v.check((s) => s === '' || /^https?:\/\//i.test(s) || /^\/(?!\/)/.test(s), 'must be empty, an http(s) URL or a path starting with /'),
+  v.check(isAllowedDatasetUrl, 'must be empty, an http(s) URL or a path on this site'),
 );
+
+/** Whether `text` (YYYY-MM-DDTHH:MM) names a real UTC minute: no 30 February, no 24:00. */
+export function isRealUtcMinute(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(text);
+  if (!m) return false;
+  const [year, month, day, hour, minute] = m.slice(1).map(Number) as [number, number, number, number, number];
+  if (month < 1 || month > 12 || hour > 23 || minute > 59 || day < 1) return false;
+  // Day 0 of the next month is the last day of this one.
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
 
 // Letters, digits and a few separators: enough for country codes, zones, postcodes and trace names.
 const regionText = v.pipe(v.string(), v.maxLength(64), v.regex(/^[A-Za-z0-9 _.-]*$/, 'letters, digits, spaces, _ . or -'));
 
-const field = (key: string, path: string, kind: Kind, expects: string, schema: v.GenericSchema): FieldSpec => ({
+interface FieldExtra {
+  readonly appliesWhen?: (config: ExperimentConfig) => boolean;
+  readonly placeholder?: string;
+}
+
+const always = () => true;
+
+const field = (key: string, path: string, label: string, section: FieldSection, kind: Kind, expects: string, schema: v.GenericSchema, extra: FieldExtra = {}): FieldSpec => ({
   key,
   path,
+  label,
+  section,
   kind,
   expects,
   schema,
+  options: [],
+  appliesWhen: extra.appliesWhen ?? always,
+  ...(extra.placeholder === undefined ? {} : { placeholder: extra.placeholder }),
 });
 
 const list = (xs: readonly string[]) => xs.join(', ');
 
-/** Every setting of the experiment, in link order. The single source of truth for parsing and sharing. */
+/** An enum field: its options are the picklist, and its expectation names them. */
+const choice = <T extends string>(key: string, path: string, label: string, section: FieldSection, options: readonly [T, ...T[]], extra: FieldExtra = {}): FieldSpec => ({
+  ...field(key, path, label, section, 'enum', `one of ${list(options)}`, v.picklist(options), extra),
+  options,
+});
+
+const synthetic = (c: ExperimentConfig) => c.data.dataset !== 'mnist';
+const pruning = (c: ExperimentConfig) => c.compress.pruning === 'on';
+const overBudget = (c: ExperimentConfig) => c.compress.budgetWh > 0;
+const framework = (c: ExperimentConfig) => c.objective.framework === 'on';
+const ifPruning = { appliesWhen: pruning };
+const ifFramework = { appliesWhen: framework };
+
+/** Every setting of the experiment, in link order. The single source of truth for parsing, sharing and the form. */
 export const FIELDS: readonly FieldSpec[] = [
-  field('v', 'v', 'int', `the config version ${CONFIG_VERSION}`, v.literal(CONFIG_VERSION)),
-  field('dataset', 'data.dataset', 'enum', `one of ${list(DATASETS)}`, v.picklist(DATASETS)),
-  field('dataUrl', 'data.url', 'url', 'an http(s) URL or a /path of a dataset file (empty for the built-in MNIST)', datasetUrl),
-  field('samples', 'data.samples', 'int', 'a whole number from 100 to 20000', int(100, 20000)),
-  field('noise', 'data.noise', 'number', 'a number from 0 to 1', num(0, 1)),
-  field('testFraction', 'data.testFraction', 'number', 'a number from 0.05 to 0.5', num(0.05, 0.5)),
-  field('model', 'model.kind', 'enum', `one of ${list(MODEL_KINDS)}`, v.picklist(MODEL_KINDS)),
-  field('hidden', 'model.hidden', 'intList', 'a list of 0 to 5 layer sizes from 1 to 1024, e.g. 128,64', intList(1, 1024, 0, 5)),
-  field('activation', 'model.activation', 'enum', `one of ${list(ACTIVATIONS)}`, v.picklist(ACTIVATIONS)),
-  field('filters', 'model.filters', 'intList', 'a list of 1 to 4 filter counts from 1 to 128, e.g. 8,16', intList(1, 128, 1, 4)),
-  field('optimizer', 'train.optimizer', 'enum', `one of ${list(OPTIMIZERS)}`, v.picklist(OPTIMIZERS)),
-  field('lr', 'train.learningRate', 'number', 'a number from 0.00001 to 1', num(1e-5, 1)),
-  field('momentum', 'train.momentum', 'number', 'a number from 0 to 0.999', num(0, 0.999)),
-  field('batch', 'train.batchSize', 'int', 'a whole number from 1 to 1024', int(1, 1024)),
-  field('epochs', 'train.epochs', 'int', 'a whole number from 1 to 100', int(1, 100)),
+  field('v', 'v', 'Config version', 'meta', 'int', `the config version ${CONFIG_VERSION}`, v.literal(CONFIG_VERSION)),
+  choice('dataset', 'data.dataset', 'Dataset', 'data', DATASETS),
+  field('dataUrl', 'data.url', 'Dataset URL (MNIST format)', 'data', 'url', 'an http(s) URL or a /path on this site of a dataset file (empty for the built-in MNIST)', datasetUrl, {
+    appliesWhen: (c) => !synthetic(c),
+    placeholder: 'built-in MNIST (10,000 digits)',
+  }),
+  field('samples', 'data.samples', 'Points', 'data', 'int', 'a whole number from 100 to 20000', int(100, 20000), { appliesWhen: synthetic }),
+  field('noise', 'data.noise', 'Noise', 'data', 'number', 'a number from 0 to 1', num(0, 1), { appliesWhen: synthetic }),
+  field('testFraction', 'data.testFraction', 'Test share', 'data', 'number', 'a number from 0.05 to 0.5', num(0.05, 0.5)),
+  choice('model', 'model.kind', 'Model', 'model', MODEL_KINDS, { appliesWhen: (c) => !synthetic(c) || c.model.kind === 'cnn' }),
+  field('hidden', 'model.hidden', 'Hidden units', 'model', 'intList', 'a list of 0 to 5 layer sizes from 1 to 1024, e.g. 128,64', intList(1, 1024, 0, 5)),
+  choice('activation', 'model.activation', 'Activation', 'model', ACTIVATIONS),
+  field('filters', 'model.filters', 'Conv filters', 'model', 'intList', 'a list of 1 to 4 filter counts from 1 to 128, e.g. 8,16', intList(1, 128, 1, 4), {
+    appliesWhen: (c) => c.model.kind === 'cnn',
+  }),
+  choice('optimizer', 'train.optimizer', 'Optimizer', 'train', OPTIMIZERS),
+  field('lr', 'train.learningRate', 'Learning rate', 'train', 'number', 'a number from 0.00001 to 1', num(1e-5, 1)),
+  field('momentum', 'train.momentum', 'Momentum', 'train', 'number', 'a number from 0 to 0.999', num(0, 0.999), { appliesWhen: (c) => c.train.optimizer === 'momentum' }),
+  field('batch', 'train.batchSize', 'Batch size', 'train', 'int', 'a whole number from 1 to 1024', int(1, 1024)),
+  field('epochs', 'train.epochs', 'Epochs', 'train', 'int', 'a whole number from 1 to 100', int(1, 100)),
   // tfjs treats seed 0 as "unseeded" (seed ? seed : Math.random()), so 0 is not allowed.
-  field('seed', 'train.seed', 'int', 'a whole number from 1 to 2147483647', int(1, 2147483647)),
-  field('backend', 'backend', 'enum', `one of ${list(BACKEND_CHOICES)}`, v.picklist(BACKEND_CHOICES)),
+  field('seed', 'train.seed', 'Seed', 'train', 'int', 'a whole number from 1 to 2147483647', int(1, 2147483647)),
+  choice('backend', 'backend', 'Backend', 'train', BACKEND_CHOICES),
   // PUE 1.0 is a device with no facility overhead; 3 is above the worst data centres surveyed
   // (Uptime Institute Global Data Center Survey 2023: average 1.58).
-  field('pue', 'energy.pue', 'number', 'a number from 1 to 3', num(1, 3)),
-  field('device', 'energy.profile', 'enum', `one of ${list(DEVICE_PROFILE_CHOICES)}`, v.picklist(DEVICE_PROFILE_CHOICES)),
-  field('maxW', 'energy.customMaxWatts', 'number', 'a number of watts from 0 to 5000', num(0, 5000)),
-  field('idleW', 'energy.customIdleWatts', 'number', 'a number of watts from 0 to 5000', num(0, 5000)),
-  field('carbon', 'carbon.source', 'enum', `one of ${list(CARBON_SOURCES)}`, v.picklist(CARBON_SOURCES)),
-  field('region', 'carbon.region', 'text', 'up to 64 letters, digits, spaces, _ . or -', regionText),
-  field('speed', 'carbon.replaySpeed', 'number', 'a number from 1 to 100000', num(1, 100000)),
-  field('schedule', 'schedule.mode', 'enum', `one of ${list(SCHEDULE_MODES)}`, v.picklist(SCHEDULE_MODES)),
-  field('policy', 'schedule.policy', 'enum', `one of ${list(SCHEDULE_POLICIES)}`, v.picklist(SCHEDULE_POLICIES)),
-  field('trace', 'schedule.trace', 'text', 'a bundled trace name such as us-ciso-2022', v.pipe(v.string(), v.regex(/^[a-z0-9-]{1,40}$/, 'a trace name'))),
-  field('start', 'schedule.start', 'text', 'a UTC time written YYYY-MM-DDTHH:MM', v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/), v.check((t) => Number.isFinite(Date.parse(`${t}Z`)), 'a real date'))),
-  field('rate', 'schedule.rate', 'number', 'a number of simulated hours per second from 0.1 to 24', num(0.1, 24)),
-  field('slack', 'schedule.slackHours', 'number', 'a number of hours from 0 to 168', num(0, 168)),
-  field('thresholdKind', 'schedule.thresholdKind', 'enum', 'one of percentile, absolute', v.picklist(['percentile', 'absolute'])),
-  field('threshold', 'schedule.threshold', 'number', 'a number from 0 to 2000 (a percentile up to 100, or gCO2/kWh)', num(0, 2000)),
-  field('prune', 'compress.pruning', 'enum', `one of ${list(ON_OFF)}`, v.picklist(ON_OFF)),
-  field('sparsity0', 'compress.initialSparsity', 'number', 'a number from 0 to 0.99', num(0, 0.99)),
-  field('sparsity', 'compress.finalSparsity', 'number', 'a number from 0 to 0.99', num(0, 0.99)),
-  field('pruneFrom', 'compress.beginEpoch', 'number', 'a number of epochs from 0 to 100', num(0, 100)),
-  field('pruneTo', 'compress.endEpoch', 'number', 'a number of epochs from 0 to 100', num(0, 100)),
-  field('pruneEvery', 'compress.frequency', 'int', 'a whole number of steps from 1 to 10000', int(1, 10000)),
-  field('precision', 'compress.precision', 'enum', `one of ${list(EXPORT_PRECISIONS)}`, v.picklist(EXPORT_PRECISIONS)),
-  field('distill', 'compress.distill', 'enum', `one of ${list(ON_OFF)}`, v.picklist(ON_OFF)),
+  field('pue', 'energy.pue', 'PUE', 'energy', 'number', 'a number from 1 to 3', num(1, 3)),
+  choice('device', 'energy.profile', 'Device profile', 'energy', DEVICE_PROFILE_CHOICES),
+  field('maxW', 'energy.customMaxWatts', 'Watts under load', 'energy', 'number', 'a number of watts from 0 to 5000', num(0, 5000), { appliesWhen: (c) => c.energy.profile === 'custom' }),
+  field('idleW', 'energy.customIdleWatts', 'Watts when idle', 'energy', 'number', 'a number of watts from 0 to 5000', num(0, 5000), { appliesWhen: (c) => c.energy.profile === 'custom' }),
+  choice('carbon', 'carbon.source', 'Intensity source', 'carbon', CARBON_SOURCES),
+  field('region', 'carbon.region', 'Region', 'carbon', 'text', 'up to 64 letters, digits, spaces, _ . or -', regionText),
+  field('speed', 'carbon.replaySpeed', 'Replay speed', 'carbon', 'number', 'a number from 1 to 100000', num(1, 100000), { appliesWhen: (c) => c.carbon.source === 'replay' }),
+  choice('schedule', 'schedule.mode', 'Schedule', 'schedule', SCHEDULE_MODES),
+  choice('policy', 'schedule.policy', 'Policy', 'schedule', SCHEDULE_POLICIES),
+  field('trace', 'schedule.trace', 'Trace', 'schedule', 'text', 'a bundled trace name such as us-ciso-2022', v.pipe(v.string(), v.regex(/^[a-z0-9-]{1,40}$/, 'a trace name'))),
+  field('start', 'schedule.start', 'Simulated start (UTC)', 'schedule', 'text', 'a real UTC time written YYYY-MM-DDTHH:MM (hours 00-23)', v.pipe(v.string(), v.check(isRealUtcMinute, 'a real date and time'))),
+  field('rate', 'schedule.rate', 'Simulated hours per second', 'schedule', 'number', 'a number of simulated hours per second from 0.1 to 24', num(0.1, 24)),
+  field('slack', 'schedule.slackHours', 'Slack (hours)', 'schedule', 'number', 'a number of hours from 0 to 168', num(0, 168)),
+  choice('thresholdKind', 'schedule.thresholdKind', 'Threshold kind', 'schedule', ['percentile', 'absolute']),
+  field('threshold', 'schedule.threshold', 'Threshold', 'schedule', 'number', 'a number from 0 to 2000 (a percentile up to 100, or gCO2/kWh)', num(0, 2000)),
+  choice('prune', 'compress.pruning', 'Prune while training', 'compress', ON_OFF),
+  field('sparsity0', 'compress.initialSparsity', 'Initial sparsity', 'compress', 'number', 'a number from 0 to 0.99', num(0, 0.99), ifPruning),
+  field('sparsity', 'compress.finalSparsity', 'Final sparsity', 'compress', 'number', 'a number from 0 to 0.99', num(0, 0.99), ifPruning),
+  field('pruneFrom', 'compress.beginEpoch', 'Pruning from epoch', 'compress', 'number', 'a number of epochs from 0 to 100', num(0, 100), ifPruning),
+  field('pruneTo', 'compress.endEpoch', 'Pruning to epoch', 'compress', 'number', 'a number of epochs from 0 to 100', num(0, 100), ifPruning),
+  field('pruneEvery', 'compress.frequency', 'Mask update every (steps)', 'compress', 'int', 'a whole number of steps from 1 to 10000', int(1, 10000), ifPruning),
+  choice('precision', 'compress.precision', 'Export precision', 'compress', EXPORT_PRECISIONS),
+  field('levels', 'compress.sharedLevels', 'Shared weight levels (0 = off)', 'compress', 'int', 'a whole number of shared weight levels from 0 (off) to 255', int(0, 255)),
+  choice('distill', 'compress.distill', 'Distil a student', 'compress', ON_OFF),
   // Hinton et al. (2015) used temperatures from 1 to 20; 50 leaves room.
-  field('T', 'compress.temperature', 'number', 'a number from 1 to 50', num(1, 50)),
-  field('alpha', 'compress.alpha', 'number', 'a number from 0 to 1', num(0, 1)),
-  field('student', 'compress.studentHidden', 'intList', 'a list of 0 to 5 layer sizes from 1 to 1024, e.g. 32', intList(1, 1024, 0, 5)),
-  field('budgetWh', 'compress.budgetWh', 'number', 'a number of Wh from 0 (no budget) to 100000', num(0, 100000)),
-  field('onBudget', 'compress.onBudget', 'enum', `one of ${list(BUDGET_ACTIONS)}`, v.picklist(BUDGET_ACTIONS)),
-  field('budgetSparsity', 'compress.budgetSparsity', 'number', 'a number from 0 to 0.99', num(0, 0.99)),
-  field('framework', 'objective.framework', 'enum', `one of ${list(ON_OFF)}`, v.picklist(ON_OFF)),
-  field('objAlpha', 'objective.alpha', 'number', 'a number from 0 to 10', num(0, 10)),
-  field('objBeta', 'objective.beta', 'number', 'a number from 0 to 10', num(0, 10)),
-  field('objGamma', 'objective.gamma', 'number', 'a number from 0 to 10', num(0, 10)),
-  field('penalty', 'objective.penalty', 'number', 'a number from 0 to 1', num(0, 1)),
-  field('shrinkAfter', 'objective.shrinkAfter', 'number', 'a number of epochs from 0 (never) to 100, fractions allowed', num(0, 100)),
-  field('shrinkBelow', 'objective.shrinkBelow', 'number', 'a number from 0 to 0.9', num(0, 0.9)),
-  field('minKeep', 'objective.minKeep', 'number', 'a share of neurons from 0.05 to 1', num(0.05, 1)),
-  field('refIntensity', 'objective.refIntensity', 'number', 'a number of gCO2/kWh from 0 (the first seen) to 2000', num(0, 2000)),
-  field('maxBatch', 'objective.maxBatch', 'int', 'a whole number from 1 to 1024', int(1, 1024)),
+  field('T', 'compress.temperature', 'Temperature T', 'compress', 'number', 'a number from 1 to 50', num(1, 50), { appliesWhen: (c) => c.compress.distill === 'on' || (overBudget(c) && c.compress.onBudget === 'student') }),
+  field('alpha', 'compress.alpha', 'Alpha (hard-label weight)', 'compress', 'number', 'a number from 0 to 1', num(0, 1), { appliesWhen: (c) => c.compress.distill === 'on' || (overBudget(c) && c.compress.onBudget === 'student') }),
+  field('student', 'compress.studentHidden', 'Student hidden units', 'compress', 'intList', 'a list of 0 to 5 layer sizes from 1 to 1024, e.g. 32', intList(1, 1024, 0, 5), {
+    appliesWhen: (c) => c.compress.distill === 'on' || c.compress.onBudget === 'student',
+  }),
+  field('budgetWh', 'compress.budgetWh', 'Energy budget (Wh, 0 = none)', 'compress', 'number', 'a number of Wh from 0 (no budget) to 100000', num(0, 100000)),
+  choice('onBudget', 'compress.onBudget', 'Over budget', 'compress', BUDGET_ACTIONS, { appliesWhen: overBudget }),
+  field('budgetSparsity', 'compress.budgetSparsity', 'Sparsity over budget', 'compress', 'number', 'a number from 0 to 0.99', num(0, 0.99), { appliesWhen: (c) => overBudget(c) && c.compress.onBudget === 'prune' }),
+  choice('framework', 'objective.framework', 'Multi-objective framework', 'objective', ON_OFF),
+  field('objAlpha', 'objective.alpha', 'α (accuracy weight)', 'objective', 'number', 'a number from 0 to 10', num(0, 10), ifFramework),
+  field('objBeta', 'objective.beta', 'β (energy weight)', 'objective', 'number', 'a number from 0 to 10', num(0, 10), ifFramework),
+  field('objGamma', 'objective.gamma', 'γ (carbon weight)', 'objective', 'number', 'a number from 0 to 10', num(0, 10), ifFramework),
+  field('penalty', 'objective.penalty', 'Compute penalty strength', 'objective', 'number', 'a number from 0 to 1', num(0, 1), ifFramework),
+  field('shrinkAfter', 'objective.shrinkAfter', 'Remove idle neurons after epoch', 'objective', 'number', 'a number of epochs from 0 (never) to 100, fractions allowed', num(0, 100), ifFramework),
+  field('shrinkBelow', 'objective.shrinkBelow', 'Idle below (share of largest)', 'objective', 'number', 'a number from 0 to 0.9', num(0, 0.9), ifFramework),
+  field('minKeep', 'objective.minKeep', 'Keep at least (share of neurons)', 'objective', 'number', 'a share of neurons from 0.05 to 1', num(0.05, 1), ifFramework),
+  field('refIntensity', 'objective.refIntensity', 'Reference gCO2/kWh (0 = first seen)', 'objective', 'number', 'a number of gCO2/kWh from 0 (the first seen) to 2000', num(0, 2000), ifFramework),
+  field('maxBatch', 'objective.maxBatch', 'Largest batch size', 'objective', 'int', 'a whole number from 1 to 1024', int(1, 1024), ifFramework),
 ];
+
+const FIELDS_BY_KEY = new Map(FIELDS.map((f) => [f.key, f]));
+
+/** The field with this link key, if any. */
+export function fieldByKey(key: string): FieldSpec | undefined {
+  return FIELDS_BY_KEY.get(key);
+}
 
 /** A problem with one field of a link or config file; the field's default was used instead. */
 export interface ConfigIssue {
@@ -338,43 +429,114 @@ export function checkField(spec: FieldSpec, value: unknown, label: string): stri
   return `${label}: got ${quoteValue(value)}, expected ${spec.expects}; using ${fallback}.`;
 }
 
-/** Cross-field rules that a per-field check cannot see. Returns issues and fixes the config. */
-export function checkConsistency(config: ExperimentConfig): ConfigIssue[] {
+/** The examples a synthetic dataset trains on: its points less the test share (as `splitIndices` splits them). */
+export function syntheticTrainExamples(config: ExperimentConfig): number {
+  return config.data.samples - testExampleCount(config.data.samples, config.data.testFraction);
+}
+
+/**
+ * A rule between fields that a per-field check cannot see. `field` is the link key of the field
+ * the fix changes; `problem` says what is wrong, `fix` changes the config and says what is used now.
+ */
+interface ConsistencyRule {
+  readonly field: string;
+  readonly broken: (c: ExperimentConfig) => boolean;
+  readonly problem: (c: ExperimentConfig) => string;
+  readonly fix: (c: ExperimentConfig) => string;
+}
+
+const RULES: readonly ConsistencyRule[] = [
+  {
+    field: 'model',
+    broken: (c) => c.model.kind === 'cnn' && c.data.dataset !== 'mnist',
+    problem: (c) => `a CNN needs image data, but dataset is ${quoteValue(c.data.dataset)}`,
+    fix: (c) => ((c.model.kind = 'mlp'), 'using the MLP instead'),
+  },
+  {
+    field: 'dataUrl',
+    broken: (c) => c.data.url !== '' && c.data.dataset !== 'mnist',
+    problem: (c) => `a dataset file is only read with dataset=mnist (the lab's image format); with ${quoteValue(c.data.dataset)} the points are generated`,
+    fix: (c) => ((c.data.url = ''), 'the file is not used and dataUrl is cleared'),
+  },
+  {
+    field: 'batch',
+    broken: (c) => c.data.dataset !== 'mnist' && c.train.batchSize > syntheticTrainExamples(c),
+    problem: (c) =>
+      `${c.train.batchSize} is more than the ${syntheticTrainExamples(c)} training examples of this dataset (samples ${c.data.samples}, test fraction ${c.data.testFraction})`,
+    fix: (c) => ((c.train.batchSize = syntheticTrainExamples(c)), `using ${c.train.batchSize}, one batch per epoch`),
+  },
+  {
+    field: 'threshold',
+    broken: (c) => c.schedule.thresholdKind === 'percentile' && c.schedule.threshold > 100,
+    problem: (c) => `a percentile cannot exceed 100 (got ${c.schedule.threshold})`,
+    fix: (c) => ((c.schedule.threshold = 30), 'using 30'),
+  },
+  {
+    field: 'policy',
+    broken: (c) => c.schedule.mode === 'live' && c.schedule.policy === 'oracle',
+    problem: () => 'the oracle needs the future and is for evaluation only',
+    fix: (c) => ((c.schedule.policy = 'forecast-window'), 'a live run uses forecast-window instead'),
+  },
+  {
+    field: 'device',
+    broken: (c) => c.energy.profile === 'custom' && !(c.energy.customMaxWatts > 0),
+    problem: () => '"custom" needs the device\'s watts under load (maxW above 0)',
+    fix: (c) => ((c.energy.profile = 'auto'), 'matching the device automatically instead'),
+  },
+  {
+    field: 'idleW',
+    broken: (c) => c.energy.customIdleWatts > c.energy.customMaxWatts,
+    problem: () => 'idle watts cannot exceed the watts under load',
+    fix: (c) => ((c.energy.customIdleWatts = c.energy.customMaxWatts), `using ${c.energy.customMaxWatts}`),
+  },
+  {
+    field: 'sparsity0',
+    broken: (c) => c.compress.initialSparsity > c.compress.finalSparsity,
+    problem: (c) => `the initial sparsity cannot exceed the final one (${c.compress.finalSparsity})`,
+    fix: (c) => ((c.compress.initialSparsity = c.compress.finalSparsity), `using ${c.compress.finalSparsity}`),
+  },
+  {
+    field: 'pruneTo',
+    broken: (c) => c.compress.endEpoch < c.compress.beginEpoch,
+    problem: (c) => `pruning cannot end (epoch ${c.compress.endEpoch}) before it begins (epoch ${c.compress.beginEpoch})`,
+    fix: (c) => ((c.compress.endEpoch = c.compress.beginEpoch), `using ${c.compress.beginEpoch}`),
+  },
+];
+
+/**
+ * Cross-field rules that a per-field check cannot see. Fixes the config and returns one issue
+ * per rule broken, naming each field by `name` (its link key unless told otherwise).
+ */
+export function checkConsistency(config: ExperimentConfig, name: (key: string) => string = (key) => key): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  if (config.model.kind === 'cnn' && config.data.dataset !== 'mnist') {
-    issues.push({
-      field: 'model',
-      message: `model: a CNN needs image data, but dataset is ${quoteValue(config.data.dataset)}; using the MLP instead.`,
-    });
-    config.model.kind = 'mlp';
-  }
-  if (config.schedule.thresholdKind === 'percentile' && config.schedule.threshold > 100) {
-    issues.push({ field: 'threshold', message: `threshold: a percentile cannot exceed 100 (got ${config.schedule.threshold}); using 30.` });
-    config.schedule.threshold = 30;
-  }
-  if (config.schedule.mode === 'live' && config.schedule.policy === 'oracle') {
-    issues.push({ field: 'policy', message: 'policy: the oracle needs the future and is for evaluation only; a live run uses forecast-window instead.' });
-    config.schedule.policy = 'forecast-window';
-  }
-  if (config.energy.profile === 'custom' && !(config.energy.customMaxWatts > 0)) {
-    issues.push({
-      field: 'device',
-      message: 'device: "custom" needs the device\'s watts under load (maxW above 0); matching the device automatically instead.',
-    });
-    config.energy.profile = 'auto';
-  }
-  if (config.energy.customIdleWatts > config.energy.customMaxWatts) {
-    issues.push({ field: 'idleW', message: `idleW: idle watts cannot exceed the watts under load; using ${config.energy.customMaxWatts}.` });
-    config.energy.customIdleWatts = config.energy.customMaxWatts;
-  }
-  const c = config.compress;
-  if (c.initialSparsity > c.finalSparsity) {
-    issues.push({ field: 'sparsity0', message: `sparsity0: the initial sparsity cannot exceed the final one (${c.finalSparsity}); using ${c.finalSparsity}.` });
-    c.initialSparsity = c.finalSparsity;
-  }
-  if (c.endEpoch < c.beginEpoch) {
-    issues.push({ field: 'pruneTo', message: `pruneTo: pruning cannot end (epoch ${c.endEpoch}) before it begins (epoch ${c.beginEpoch}); using ${c.beginEpoch}.` });
-    c.endEpoch = c.beginEpoch;
+  for (const rule of RULES) {
+    if (!rule.broken(config)) continue;
+    const problem = rule.problem(config);
+    issues.push({ field: rule.field, message: `${name(rule.field)}: ${problem}; ${rule.fix(config)}.` });
   }
   return issues;
+}
+
+/** What became of an edit made in a form. */
+export type FieldEdit =
+  | { readonly ok: true; readonly notices: readonly ConfigIssue[] }
+  | { readonly ok: false; readonly error: string };
+
+const labelOf = (key: string) => fieldByKey(key)?.label ?? key;
+
+/**
+ * Applies a form edit: a value of `spec` (already turned from text) to `config`, with every
+ * check a link gets. A value that fails its field, or that a cross-field rule would undo, is
+ * refused and the config is left alone. Otherwise it is set, and other fields it conflicts with
+ * are fixed and named in `notices` (so a CNN becomes the MLP when a 2-D dataset is chosen).
+ */
+export function applyFieldEdit(config: ExperimentConfig, spec: FieldSpec, value: unknown): FieldEdit {
+  if (!v.safeParse(spec.schema, value).success) return { ok: false, error: `Expected ${spec.expects}.` };
+  // A plain copy (the config may be a UI framework's proxy): every value in it is JSON.
+  const trial = JSON.parse(JSON.stringify(config)) as ExperimentConfig;
+  setPath(trial, spec.path, value);
+  const own = RULES.find((rule) => rule.field === spec.key && rule.broken(trial));
+  if (own) return { ok: false, error: `${spec.label}: ${own.problem(trial)}; not applied.` };
+  setPath(config, spec.path, value);
+  return { ok: true, notices: checkConsistency(config, labelOf) };
 }

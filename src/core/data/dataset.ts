@@ -43,11 +43,21 @@ export function takeExamples(d: Dataset, indices: ArrayLike<number>, name = d.na
  * The same seed and dataset always give the same split.
  */
 export function splitDataset(d: Dataset, testFraction: number, seed: number): SplitDataset {
-  const n = exampleCount(d);
-  const order = permutation(n, mulberry32(deriveSeed(seed, 'split')));
-  const testCount = Math.min(n - 1, Math.max(1, Math.round(n * testFraction)));
+  const { train, test } = splitIndices(exampleCount(d), testFraction, seed);
   return {
-    test: takeExamples(d, order.subarray(0, testCount), `${d.name} (test)`),
-    train: takeExamples(d, order.subarray(testCount), `${d.name} (train)`),
+    test: takeExamples(d, test, `${d.name} (test)`),
+    train: takeExamples(d, train, `${d.name} (train)`),
   };
+}
+
+/** How many of `n` examples the split holds out for testing: at least one, and at least one is left to train on. */
+export function testExampleCount(n: number, testFraction: number): number {
+  return Math.min(n - 1, Math.max(1, Math.round(n * testFraction)));
+}
+
+/** The example indices of the seeded train/test split of `n` examples (the split `splitDataset` makes). */
+export function splitIndices(n: number, testFraction: number, seed: number): { train: Uint32Array; test: Uint32Array } {
+  const order = permutation(n, mulberry32(deriveSeed(seed, 'split')));
+  const testCount = testExampleCount(n, testFraction);
+  return { test: order.subarray(0, testCount), train: order.subarray(testCount) };
 }

@@ -136,6 +136,17 @@ interface GpuChoice {
   readonly why: string;
 }
 
+/** What the adapter says, normalised once for the rules below. */
+interface AdapterWords {
+  readonly adapter: AdapterDescription;
+  readonly text: string;
+  readonly vendor: string;
+  readonly arch: string;
+  readonly archWords: string;
+  readonly threads: number;
+  readonly byArch: GpuProfile | undefined;
+}
+
 function chooseGpu(adapter: AdapterDescription | null, threads: number): GpuChoice {
   if (adapter === null) {
     return {
@@ -154,97 +165,108 @@ function chooseGpu(adapter: AdapterDescription | null, threads: number): GpuChoi
       why: `The adapter is a software GPU${archWords} that runs on the CPU, so all power is counted in the CPU row.`,
     };
   }
+  if (vendor === 'apple' || arch.startsWith('metal') || arch.startsWith('common') || arch.startsWith('apple')) return chooseApple(threads, archWords);
+  const byArch = GPU_PROFILES.find((r) => arch !== '' && r.architectures.includes(arch) && (r.vendor === '' || r.vendor === vendor || vendor === ''));
+  const words: AdapterWords = { adapter, text, vendor, arch, archWords, threads, byArch };
+  const named = chooseNamed(words);
+  if (named) return named;
+  if (vendor === 'nvidia') return chooseNvidia(words);
+  if (vendor === 'amd') return chooseAmd(words);
+  if (vendor === 'intel') return chooseIntel(words);
+  return chooseOther(words);
+}
 
-  if (vendor === 'apple' || arch.startsWith('metal') || arch.startsWith('common') || arch.startsWith('apple')) {
-    const id = threads >= 17 ? 'apple-m-ultra' : threads >= 9 ? 'apple-m-pro-max' : 'apple-m-base';
-    const tier = id === 'apple-m-ultra' ? 'an Ultra chip' : id === 'apple-m-pro-max' ? 'a Pro or Max chip' : 'a base M-series chip';
-    return {
-      gpu: gpuProfileById(id), sharing: 'gpu-includes-cpu', confidence: 'vendor', cpuClass: null,
-      why:
-        `The browser reports Apple graphics${archWords}, which every Apple Silicon Mac reports alike; ` +
-        `${threads} CPU threads suggest ${tier}. Apple publishes power for whole machines only, so the ` +
-        'figure covers CPU, GPU and memory together (Safari reports at most 8 threads, so a larger chip may look like a base one).',
-    };
-  }
+function chooseApple(threads: number, archWords: string): GpuChoice {
+  const id = threads >= 17 ? 'apple-m-ultra' : threads >= 9 ? 'apple-m-pro-max' : 'apple-m-base';
+  const tier = id === 'apple-m-ultra' ? 'an Ultra chip' : id === 'apple-m-pro-max' ? 'a Pro or Max chip' : 'a base M-series chip';
+  return {
+    gpu: gpuProfileById(id), sharing: 'gpu-includes-cpu', confidence: 'vendor', cpuClass: null,
+    why:
+      `The browser reports Apple graphics${archWords}, which every Apple Silicon Mac reports alike; ` +
+      `${threads} CPU threads suggest ${tier}. Apple publishes power for whole machines only, so the ` +
+      'figure covers CPU, GPU and memory together (Safari reports at most 8 threads, so a larger chip may look like a base one).',
+  };
+}
 
+function chooseNamed({ vendor, text }: AdapterWords): GpuChoice | null {
   const named = namedGpuProfile(vendor, text);
   const nvidiaLaptop = vendor === 'nvidia' && NVIDIA_LAPTOP_TEXT.test(text);
-  if (named !== null && !nvidiaLaptop) {
+  if (named === null || nvidiaLaptop) return null;
+  return {
+    gpu: named, sharing: 'separate', confidence: 'named-model',
+    cpuClass: /H100|H200|A100|V100|T4|L4/i.test(named.label) ? 'workstation' : 'desktop',
+    why: `The browser names the GPU ("${text}"), matched to ${named.label} at ${named.power.typical.max} W board power.`,
+  };
+}
+
+function chooseNvidia({ text, archWords, byArch }: AdapterWords): GpuChoice {
+  const nvidiaLaptop = NVIDIA_LAPTOP_TEXT.test(text);
+  if (nvidiaLaptop) {
     return {
-      gpu: named, sharing: 'separate', confidence: 'named-model',
-      cpuClass: /H100|H200|A100|V100|T4|L4/i.test(named.label) ? 'workstation' : 'desktop',
-      why: `The browser names the GPU ("${text}"), matched to ${named.label} at ${named.power.typical.max} W board power.`,
+      gpu: gpuProfileById('nvidia-laptop'), sharing: 'separate', confidence: 'vendor', cpuClass: 'laptop',
+      why: `The GPU is named as an NVIDIA laptop part ("${text}"); laptop GPUs run at a lower power limit than desktop cards.`,
     };
   }
-
-  const byArch = GPU_PROFILES.find((r) => arch !== '' && r.architectures.includes(arch) && (r.vendor === '' || r.vendor === vendor || vendor === ''));
-
-  if (vendor === 'nvidia') {
-    if (nvidiaLaptop) {
-      return {
-        gpu: gpuProfileById('nvidia-laptop'), sharing: 'separate', confidence: 'vendor', cpuClass: 'laptop',
-        why: `The GPU is named as an NVIDIA laptop part ("${text}"); laptop GPUs run at a lower power limit than desktop cards.`,
-      };
-    }
-    if (byArch !== undefined) {
-      return {
-        gpu: byArch, sharing: 'separate', confidence: 'architecture',
-        cpuClass: byArch.id === 'nvidia-hopper' ? 'workstation' : 'desktop',
-        why:
-          `The browser reports an NVIDIA GPU of the${archWords} generation without a model name, so the range covers that ` +
-          `generation's desktop cards (${rangeText(byArch.power)}). A laptop GPU would use less: pick "NVIDIA laptop GPU" if so.`,
-      };
-    }
+  if (byArch !== undefined) {
     return {
-      gpu: gpuProfileById('nvidia-unknown'), sharing: 'separate', confidence: 'vendor', cpuClass: 'desktop',
-      why: 'The browser reports an NVIDIA GPU but not its generation, so the range spans entry to high-end cards.',
+      gpu: byArch, sharing: 'separate', confidence: 'architecture',
+      cpuClass: byArch.id === 'nvidia-hopper' ? 'workstation' : 'desktop',
+      why:
+        `The browser reports an NVIDIA GPU of the${archWords} generation without a model name, so the range covers that ` +
+        `generation's desktop cards (${rangeText(byArch.power)}). A laptop GPU would use less: pick "NVIDIA laptop GPU" if so.`,
     };
   }
+  return {
+    gpu: gpuProfileById('nvidia-unknown'), sharing: 'separate', confidence: 'vendor', cpuClass: 'desktop',
+    why: 'The browser reports an NVIDIA GPU but not its generation, so the range spans entry to high-end cards.',
+  };
+}
 
-  if (vendor === 'amd') {
-    if (AMD_INTEGRATED_TEXT.test(text) && !AMD_DISCRETE_TEXT.test(text)) {
-      return {
-        gpu: gpuProfileById('amd-integrated'), sharing: 'gpu-includes-cpu', confidence: 'vendor', cpuClass: null,
-        why: `The GPU is named as AMD integrated graphics ("${text}"), which shares one package with the CPU.`,
-      };
-    }
-    if (byArch !== undefined) {
-      return {
-        gpu: byArch, sharing: 'separate', confidence: 'architecture', cpuClass: 'desktop',
-        why:
-          `The browser reports an AMD GPU of the${archWords} generation without a model name, so the range covers that ` +
-          `generation's desktop cards (${rangeText(byArch.power)}). AMD laptops often have integrated Radeon graphics of ` +
-          'the same generation: pick "AMD Ryzen processor with integrated Radeon graphics" if your computer has no separate graphics card.',
-      };
-    }
+function chooseAmd({ text, archWords, byArch }: AdapterWords): GpuChoice {
+  if (AMD_INTEGRATED_TEXT.test(text) && !AMD_DISCRETE_TEXT.test(text)) {
     return {
-      gpu: gpuProfileById('amd-unknown'), sharing: 'separate', confidence: 'vendor', cpuClass: 'desktop',
-      why: 'The browser reports an AMD GPU but not its generation, so the range spans entry to high-end cards.',
+      gpu: gpuProfileById('amd-integrated'), sharing: 'gpu-includes-cpu', confidence: 'vendor', cpuClass: null,
+      why: `The GPU is named as AMD integrated graphics ("${text}"), which shares one package with the CPU.`,
     };
   }
-
-  if (vendor === 'intel') {
-    const row = INTEL_ARC_INTEGRATED_TEXT.test(text) && byArch === undefined ? gpuProfileById('intel-xe-lpg') : byArch;
-    if (row !== undefined && row.form === 'discrete') {
-      return {
-        gpu: row, sharing: 'separate', confidence: 'architecture', cpuClass: 'desktop',
-        why: `The browser reports an Intel Arc discrete GPU${archWords} (${rangeText(row.power)} board power).`,
-      };
-    }
-    if (row !== undefined) {
-      return {
-        gpu: row, sharing: 'gpu-includes-cpu', confidence: 'architecture', cpuClass: null,
-        why:
-          `The browser reports Intel integrated graphics${archWords}, part of the same processor package as the CPU, ` +
-          `so one package figure covers both (${rangeText(row.power)}).`,
-      };
-    }
+  if (byArch !== undefined) {
     return {
-      gpu: gpuProfileById('intel-unknown'), sharing: 'gpu-includes-cpu', confidence: 'vendor', cpuClass: null,
-      why: `The browser reports Intel graphics${archWords} of an unrecognised generation; assumed integrated, sharing the CPU package.`,
+      gpu: byArch, sharing: 'separate', confidence: 'architecture', cpuClass: 'desktop',
+      why:
+        `The browser reports an AMD GPU of the${archWords} generation without a model name, so the range covers that ` +
+        `generation's desktop cards (${rangeText(byArch.power)}). AMD laptops often have integrated Radeon graphics of ` +
+        'the same generation: pick "AMD Ryzen processor with integrated Radeon graphics" if your computer has no separate graphics card.',
     };
   }
+  return {
+    gpu: gpuProfileById('amd-unknown'), sharing: 'separate', confidence: 'vendor', cpuClass: 'desktop',
+    why: 'The browser reports an AMD GPU but not its generation, so the range spans entry to high-end cards.',
+  };
+}
 
+function chooseIntel({ text, archWords, byArch }: AdapterWords): GpuChoice {
+  const row = INTEL_ARC_INTEGRATED_TEXT.test(text) && byArch === undefined ? gpuProfileById('intel-xe-lpg') : byArch;
+  if (row !== undefined && row.form === 'discrete') {
+    return {
+      gpu: row, sharing: 'separate', confidence: 'architecture', cpuClass: 'desktop',
+      why: `The browser reports an Intel Arc discrete GPU${archWords} (${rangeText(row.power)} board power).`,
+    };
+  }
+  if (row !== undefined) {
+    return {
+      gpu: row, sharing: 'gpu-includes-cpu', confidence: 'architecture', cpuClass: null,
+      why:
+        `The browser reports Intel integrated graphics${archWords}, part of the same processor package as the CPU, ` +
+        `so one package figure covers both (${rangeText(row.power)}).`,
+    };
+  }
+  return {
+    gpu: gpuProfileById('intel-unknown'), sharing: 'gpu-includes-cpu', confidence: 'vendor', cpuClass: null,
+    why: `The browser reports Intel graphics${archWords} of an unrecognised generation; assumed integrated, sharing the CPU package.`,
+  };
+}
+
+function chooseOther({ adapter, vendor, archWords, byArch }: AdapterWords): GpuChoice {
   if (MOBILE_VENDORS.has(vendor) || byArch?.id === 'mobile-soc') {
     return {
       gpu: gpuProfileById('mobile-soc'), sharing: 'gpu-includes-cpu', confidence: 'vendor', cpuClass: null,

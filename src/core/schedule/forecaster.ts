@@ -217,113 +217,134 @@ export function createAdaptiveForecaster(params: AdaptiveParams = DEFAULT_ADAPTI
       `${params.forgetting} per day) from the current value, recent lags, the daily profile of the ` +
       `last ${params.blend.days} days, the same hour on the last day and the last day's mean; ` +
       `the plain profile-plus-fading-departure blend until ${params.minSamples} days are learned`,
-    start(stepsPerDay) {
-      const day = stepsPerDay;
-      const h = new History();
-      const n = FEATURES;
-      const models = maxLead * day;
-      const gram = new Float64Array(models * n * n);
-      const rhs = new Float64Array(models * n);
-      const beta = new Float64Array(models * n);
-      const samples = new Uint32Array(models);
-      const solved = new Uint8Array(models);
-      // Inputs computed at each of the last maxLead + 1 issue times, for every lead.
-      const ring = maxLead + 1;
-      const inputs = new Float64Array(ring * maxLead * n);
-      const fallback = new Float64Array(maxLead);
-
-      const model = (lead: number, target: number): number => (lead - 1) * day + (target % day);
-
-      const computeInputs = (now: number): void => {
-        const x0 = h.last;
-        const base0 = profileAt(h, now, now, day, params.blend);
-        const p0 = Number.isNaN(base0) ? x0 : base0;
-        let sum = 0;
-        let count = 0;
-        for (let i = Math.max(0, now - day + 1); i <= now; i++) {
-          const v = h.filled[i] as number;
-          if (!Number.isNaN(v)) {
-            sum += v;
-            count++;
-          }
-        }
-        const mean = count > 0 ? sum / count : x0;
-        const x1 = h.at(now - 1, x0);
-        const x3 = h.at(now - 3, x0);
-        const slot = (now % ring) * maxLead * n;
-        for (let lead = 1; lead <= maxLead; lead++) {
-          const profile = profileAt(h, now + lead, now, day, params.blend);
-          const yesterday = sameStepLastDay(h, now + lead, now, day);
-          const o = slot + (lead - 1) * n;
-          inputs[o] = x0;
-          inputs[o + 1] = x1;
-          inputs[o + 2] = x3;
-          inputs[o + 3] = Number.isNaN(profile) ? x0 : profile;
-          inputs[o + 4] = p0;
-          inputs[o + 5] = Number.isNaN(yesterday) ? x0 : yesterday;
-          inputs[o + 6] = mean;
-          inputs[o + 7] = 1;
-        }
-      };
-
-      const learn = (target: number, y: number): void => {
-        const lam = params.forgetting;
-        for (let lead = 1; lead <= Math.min(maxLead, target); lead++) {
-          const o = ((target - lead) % ring) * maxLead * n + (lead - 1) * n;
-          const m = model(lead, target);
-          const g = m * n * n;
-          const r = m * n;
-          for (let i = 0; i < n; i++) {
-            const xi = inputs[o + i] as number;
-            for (let j = 0; j <= i; j++) {
-              const v = lam * (gram[g + i * n + j] as number) + xi * (inputs[o + j] as number);
-              gram[g + i * n + j] = v;
-              gram[g + j * n + i] = v;
-            }
-            rhs[r + i] = lam * (rhs[r + i] as number) + xi * y;
-          }
-          samples[m] = (samples[m] as number) + 1;
-          solved[m] = 0;
-        }
-      };
-
-      return {
-        push(value) {
-          h.push(value);
-          const now = h.length - 1;
-          if (!Number.isNaN(value)) learn(now, value);
-          if (!Number.isNaN(h.last)) computeInputs(now);
-        },
-        get length() {
-          return h.length;
-        },
-        forecastInto(horizon, out) {
-          const now = h.length - 1;
-          blendInto(h, day, params.blend, Math.min(horizon, maxLead), fallback);
-          if (horizon > maxLead) {
-            blendInto(h, day, params.blend, horizon, out);
-          }
-          const slot = (now % ring) * maxLead * n;
-          for (let lead = 1; lead <= Math.min(horizon, maxLead); lead++) {
-            const m = model(lead, now + lead);
-            let value = fallback[lead - 1] as number;
-            if ((samples[m] as number) >= params.minSamples && !Number.isNaN(h.last)) {
-              if (solved[m] === 0) {
-                solved[m] = solveInto(gram, m * n * n, rhs, m * n, params.ridge, beta, m * n) ? 1 : 2;
-              }
-              if (solved[m] === 1) {
-                const o = slot + (lead - 1) * n;
-                let s = 0;
-                for (let i = 0; i < n; i++) s += (beta[m * n + i] as number) * (inputs[o + i] as number);
-                value = s;
-              }
-            }
-            out[lead - 1] = value;
-          }
-        },
-      };
-    },
+    start: (stepsPerDay) => new AdaptiveStream(stepsPerDay, params, maxLead),
   };
+}
+
+/** One series' state of the adaptive forecaster: a model per (lead, step of day) and its inputs. */
+class AdaptiveStream implements ForecastStream {
+  private readonly h = new History();
+  private readonly gram: Float64Array;
+  private readonly rhs: Float64Array;
+  private readonly beta: Float64Array;
+  private readonly samples: Uint32Array;
+  /** 0: not solved since the last sample, 1: solved, 2: singular. */
+  private readonly solved: Uint8Array;
+  /** Inputs computed at each of the last maxLead + 1 issue times, for every lead. */
+  private readonly inputs: Float64Array;
+  private readonly ring: number;
+  private readonly fallback: Float64Array;
+
+  constructor(private readonly day: number, private readonly params: AdaptiveParams, private readonly maxLead: number) {
+    const n = FEATURES;
+    const models = maxLead * day;
+    this.gram = new Float64Array(models * n * n);
+    this.rhs = new Float64Array(models * n);
+    this.beta = new Float64Array(models * n);
+    this.samples = new Uint32Array(models);
+    this.solved = new Uint8Array(models);
+    this.ring = maxLead + 1;
+    this.inputs = new Float64Array(this.ring * maxLead * n);
+    this.fallback = new Float64Array(maxLead);
+  }
+
+  get length(): number {
+    return this.h.length;
+  }
+
+  push(value: number): void {
+    this.h.push(value);
+    const now = this.h.length - 1;
+    if (!Number.isNaN(value)) this.learn(now, value);
+    if (!Number.isNaN(this.h.last)) this.computeInputs(now);
+  }
+
+  private model(lead: number, target: number): number {
+    return (lead - 1) * this.day + (target % this.day);
+  }
+
+  private lastDayMean(now: number, fallback: number): number {
+    let sum = 0;
+    let count = 0;
+    for (let i = Math.max(0, now - this.day + 1); i <= now; i++) {
+      const v = this.h.filled[i] as number;
+      if (!Number.isNaN(v)) {
+        sum += v;
+        count++;
+      }
+    }
+    return count > 0 ? sum / count : fallback;
+  }
+
+  private computeInputs(now: number): void {
+    const { h, day, params, inputs } = this;
+    const n = FEATURES;
+    const x0 = h.last;
+    const base0 = profileAt(h, now, now, day, params.blend);
+    const p0 = Number.isNaN(base0) ? x0 : base0;
+    const mean = this.lastDayMean(now, x0);
+    const x1 = h.at(now - 1, x0);
+    const x3 = h.at(now - 3, x0);
+    const slot = (now % this.ring) * this.maxLead * n;
+    for (let lead = 1; lead <= this.maxLead; lead++) {
+      const profile = profileAt(h, now + lead, now, day, params.blend);
+      const yesterday = sameStepLastDay(h, now + lead, now, day);
+      const o = slot + (lead - 1) * n;
+      inputs[o] = x0;
+      inputs[o + 1] = x1;
+      inputs[o + 2] = x3;
+      inputs[o + 3] = Number.isNaN(profile) ? x0 : profile;
+      inputs[o + 4] = p0;
+      inputs[o + 5] = Number.isNaN(yesterday) ? x0 : yesterday;
+      inputs[o + 6] = mean;
+      inputs[o + 7] = 1;
+    }
+  }
+
+  private learn(target: number, y: number): void {
+    const { gram, rhs, inputs } = this;
+    const n = FEATURES;
+    const lam = this.params.forgetting;
+    for (let lead = 1; lead <= Math.min(this.maxLead, target); lead++) {
+      const o = ((target - lead) % this.ring) * this.maxLead * n + (lead - 1) * n;
+      const m = this.model(lead, target);
+      const g = m * n * n;
+      const r = m * n;
+      for (let i = 0; i < n; i++) {
+        const xi = inputs[o + i] as number;
+        for (let j = 0; j <= i; j++) {
+          const v = lam * (gram[g + i * n + j] as number) + xi * (inputs[o + j] as number);
+          gram[g + i * n + j] = v;
+          gram[g + j * n + i] = v;
+        }
+        rhs[r + i] = lam * (rhs[r + i] as number) + xi * y;
+      }
+      this.samples[m] = (this.samples[m] as number) + 1;
+      this.solved[m] = 0;
+    }
+  }
+
+  forecastInto(horizon: number, out: Float64Array): void {
+    const { h, day, params, maxLead } = this;
+    const now = h.length - 1;
+    blendInto(h, day, params.blend, Math.min(horizon, maxLead), this.fallback);
+    if (horizon > maxLead) blendInto(h, day, params.blend, horizon, out);
+    for (let lead = 1; lead <= Math.min(horizon, maxLead); lead++) out[lead - 1] = this.predict(now, lead);
+  }
+
+  /** The learned model's forecast `lead` steps after `now`, or the blend's until it has learned enough. */
+  private predict(now: number, lead: number): number {
+    const n = FEATURES;
+    const m = this.model(lead, now + lead);
+    const fallback = this.fallback[lead - 1] as number;
+    if ((this.samples[m] as number) < this.params.minSamples || Number.isNaN(this.h.last)) return fallback;
+    if (this.solved[m] === 0) this.solved[m] = solveInto(this.gram, m * n * n, this.rhs, m * n, this.params.ridge, this.beta, m * n) ? 1 : 2;
+    if (this.solved[m] !== 1) return fallback;
+    const o = (now % this.ring) * this.maxLead * n + (lead - 1) * n;
+    let s = 0;
+    for (let i = 0; i < n; i++) s += (this.beta[m * n + i] as number) * (this.inputs[o + i] as number);
+    return s;
+  }
 }
 
 /** The adaptive forecaster with DEFAULT_ADAPTIVE: the one replays use unless told otherwise. */

@@ -1,17 +1,10 @@
-import { gramsPerKWh } from '../units';
-import type { Trace, TraceLayout, TracePoint } from './types';
+import { checkFileSize, FILE_CAPS, FileTooLargeError } from '../files/caps';
+import { TraceError } from './error';
+import { checkFilledLength, gridRows, inferStep, stepText, type TraceRows } from './grid';
+import type { Trace, TraceLayout } from './types';
+import { GRAMS_PER_KWH, intensityUnitOf, type IntensityUnit } from './unit';
 
-/** A malformed trace file; the message names the file and, where there is one, the 1-based line. */
-export class TraceError extends Error {
-  constructor(
-    readonly fileName: string,
-    readonly line: number | null,
-    detail: string,
-  ) {
-    super(line === null ? `${fileName}: ${detail}` : `${fileName}, line ${line}: ${detail}`);
-    this.name = 'TraceError';
-  }
-}
+export { TraceError } from './error';
 
 /** A parsed trace with what the loader recognised and what it did to the data. */
 export interface ParsedTrace {
@@ -23,9 +16,12 @@ export interface ParsedTrace {
   readonly emptyRows: number;
   /** Points inserted as null where the timestamps skipped one or more steps. */
   readonly insertedPoints: number;
+  /** The unit the intensity column was read in, e.g. "kgCO2/kWh" (values are converted to g/kWh). */
+  readonly unit: string;
+  /** What the user should know about the data: a unit conversion, a resampling, an implausible median. Also in `note`. */
+  readonly notices: readonly string[];
 }
 
-const HOUR_MS = 3_600_000;
 
 interface Layout {
   readonly layout: TraceLayout;
@@ -35,27 +31,39 @@ interface Layout {
   readonly description: string;
   /** Column of Electricity Maps' "Data Estimated" flag, to count estimated rows. */
   readonly estimatedColumn: number | null;
+  readonly unit: IntensityUnit;
 }
 
 const normalise = (header: string): string => header.trim().toLowerCase().replace(/₂/g, '2').replace(/\s+/g, ' ');
 
+/** Names of the time column: ours, Electricity Maps', WattTime's (`point_time`) and EIA's (`period`). */
 const TIME_HEADERS = new Set([
   'timestamp',
   'time',
   'datetime',
   'date',
   'date_time',
+  'datetime_utc',
+  'timestamp_utc',
+  'time_utc',
+  'date_utc',
   'datetime (utc)',
   'timestamp (utc)',
   'time (utc)',
+  'date (utc)',
   'utc',
+  'period',
+  'period (utc)',
   'period_start',
+  'interval_start',
+  'start_time',
+  'point_time',
   'start',
   'from',
 ]);
 
 const isIntensityHeader = (h: string): boolean =>
-  /gco2|g\/kwh|intensity|carbon|co2|emission/.test(h) || h === 'ci' || h === 'avg_ci' || h === 'value';
+  /g\/kwh|intensity|carbon|co2|emission|moer|\/mwh|per_[km]wh/.test(h) || ['ci', 'avg_ci', 'value'].includes(h);
 
 /**
  * Recognises the layout from the header cells. The dc-rl layout is the one of
@@ -75,6 +83,7 @@ function recognise(header: readonly string[], fileName: string): Layout {
       intensityColumn: columnCount - 1,
       columnCount,
       estimatedColumn: null,
+      unit: GRAMS_PER_KWH,
       description: 'dc-rl layout (timestamp, generation by fuel, avg_CI in gCO2/kWh)',
     };
   }
@@ -96,6 +105,7 @@ function recognise(header: readonly string[], fileName: string): Layout {
       intensityColumn,
       columnCount,
       estimatedColumn: estimated >= 0 ? estimated : null,
+      unit: GRAMS_PER_KWH,
       description:
         lca >= 0
           ? `Electricity Maps export, using the life-cycle column "${header[lca]?.trim()}"`
@@ -103,14 +113,27 @@ function recognise(header: readonly string[], fileName: string): Layout {
     };
   }
 
-  if (columnCount === 2 && TIME_HEADERS.has(h[0] ?? '') && isIntensityHeader(h[1] ?? '')) {
+  // A second column with unit text (brackets, "/", "per") counts too, so an unknown unit is named.
+  if (columnCount === 2 && TIME_HEADERS.has(h[0] ?? '') && (isIntensityHeader(h[1] ?? '') || /[([/]|\bper\b/.test(h[1] ?? ''))) {
+    const name = header[1]?.trim() ?? '';
+    const unit = intensityUnitOf(name);
+    if ('unrecognised' in unit) {
+      throw new TraceError(
+        fileName,
+        1,
+        `the intensity column "${name}" is in "${unit.unrecognised}", a unit the lab does not know; ` +
+          'it reads gCO2/kWh, kgCO2/kWh and lb/MWh (or g, kg, t per MWh). Nothing was loaded.',
+      );
+    }
+    const read = unit.assumed ? 'read as gCO2/kWh' : unit.toGramsPerKWh === 1 ? 'in gCO2/kWh' : `in ${unit.label}`;
     return {
       layout: 'two-column',
       timeColumn: 0,
       intensityColumn: 1,
       columnCount,
       estimatedColumn: null,
-      description: `two-column CSV ("${header[0]?.trim()}", "${header[1]?.trim()}" read as gCO2/kWh)`,
+      unit,
+      description: `two-column CSV ("${header[0]?.trim()}", "${name}" ${read})`,
     };
   }
 
@@ -149,11 +172,11 @@ function splitCsvLine(line: string): string[] | null {
 }
 
 const TIMESTAMP =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2})(?::(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
 /**
  * Parses an ISO-8601-like timestamp ("2022-01-01 00:00:00+00:00", "2022-01-01T00:00Z",
- * "2022-01-01 00:00:00"). A timestamp without a zone is read as UTC, because both Electricity Maps
+ * "2022-01-01 00:00:00", or EIA's hourly "2022-01-01T05"). A timestamp without a zone is read as UTC, because both Electricity Maps
  * ("Datetime (UTC)") and dc-rl write UTC. Returns NaN when the text is not a valid timestamp.
  */
 export function parseTimestamp(text: string): number {
@@ -175,54 +198,26 @@ export function parseTimestamp(text: string): number {
   return local - sign * offsetMinutes * 60_000;
 }
 
-/** Most common positive difference between consecutive times; the trace's step. */
-function inferStep(times: readonly number[]): number {
-  const counts = new Map<number, number>();
-  for (let i = 1; i < times.length; i++) {
-    const d = (times[i] ?? 0) - (times[i - 1] ?? 0);
-    if (d > 0) counts.set(d, (counts.get(d) ?? 0) + 1);
-  }
-  let best = HOUR_MS;
-  let bestCount = 0;
-  for (const [d, n] of counts) {
-    if (n > bestCount || (n === bestCount && d < best)) {
-      best = d;
-      bestCount = n;
-    }
-  }
-  return best;
-}
-
 const baseName = (fileName: string): string =>
   (fileName.split(/[\\/]/).pop() ?? fileName).replace(/\.[^.]*$/, '') || fileName;
 
-/**
- * Parses a carbon-intensity trace from CSV text, recognising its layout from the header:
- * the dc-rl layout (timestamp,WND,...,avg_CI), a two-column CSV (timestamp, gCO2/kWh) or an
- * Electricity Maps hourly export (life-cycle column preferred, direct as fallback).
- *
- * The step is the most common difference between consecutive timestamps (the smaller on a tie).
- * Hole policy: a row with a timestamp and an empty intensity becomes a point with null intensity,
- * never zero; timestamps that skip whole steps get null points inserted. Use `fillHoles` to fill them.
- * Throws TraceError (file name and 1-based line) on a malformed row: wrong number of cells, a bad
- * timestamp, a non-numeric or negative intensity, or times that repeat, go backwards or fall off
- * the step grid. Pure; no I/O.
- */
-export function parseTrace(text: string, fileName: string): ParsedTrace {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
-  const headerIndex = lines.findIndex((l) => l.trim() !== '');
-  if (headerIndex < 0) throw new TraceError(fileName, null, 'the file is empty');
-  const header = splitCsvLine(lines[headerIndex] ?? '');
-  if (header === null) throw new TraceError(fileName, headerIndex + 1, 'unclosed quote in the header');
-  const layout = recognise(header, fileName);
 
+/** Plausible medians in gCO2/kWh, from issue 12: real grids' averages lie far inside (Ember's country averages run from about 10 to about 900). */
+const PLAUSIBLE_MEDIAN = { low: 1, high: 3000 } as const;
+
+interface ReadRows extends TraceRows {
+  readonly emptyRows: number;
+  readonly estimatedRows: number;
+}
+
+/** Reads the data rows after the header: times strictly increasing, values in gCO2/kWh or null. */
+function readRows(lines: readonly string[], from: number, layout: Layout, fileName: string): ReadRows {
   const times: number[] = [];
   const values: (number | null)[] = [];
   const lineNumbers: number[] = [];
   let emptyRows = 0;
   let estimatedRows = 0;
-
-  for (let i = headerIndex + 1; i < lines.length; i++) {
+  for (let i = from; i < lines.length; i++) {
     const raw = lines[i] ?? '';
     if (raw.trim() === '') continue;
     const lineNo = i + 1;
@@ -233,7 +228,7 @@ export function parseTrace(text: string, fileName: string): ParsedTrace {
     }
     const timeText = (cells[layout.timeColumn] ?? '').trim();
     const time = parseTimestamp(timeText);
-    if (Number.isNaN(time)) throw new TraceError(fileName, lineNo, `cannot read the timestamp "${timeText}"`);
+    if (Number.isNaN(time)) throw new TraceError(fileName, lineNo, `cannot read the timestamp "${timeText.slice(0, 60)}"`);
 
     const valueText = (cells[layout.intensityColumn] ?? '').trim();
     let value: number | null = null;
@@ -241,65 +236,122 @@ export function parseTrace(text: string, fileName: string): ParsedTrace {
       emptyRows++;
     } else {
       value = Number(valueText);
-      if (!Number.isFinite(value)) {
-        throw new TraceError(fileName, lineNo, `intensity "${valueText}" is not a number`);
-      }
+      if (!Number.isFinite(value)) throw new TraceError(fileName, lineNo, `intensity "${valueText.slice(0, 60)}" is not a number`);
       if (value < 0) throw new TraceError(fileName, lineNo, `intensity ${value} is negative`);
+      value *= layout.unit.toGramsPerKWh;
     }
-    if (layout.estimatedColumn !== null && /^(true|1|yes)$/i.test((cells[layout.estimatedColumn] ?? '').trim())) {
-      estimatedRows++;
-    }
+    if (layout.estimatedColumn !== null && /^(true|1|yes)$/i.test((cells[layout.estimatedColumn] ?? '').trim())) estimatedRows++;
     const prev = times[times.length - 1];
     if (prev !== undefined && time <= prev) {
-      throw new TraceError(
-        fileName,
-        lineNo,
-        time === prev ? `timestamp "${timeText}" repeats the previous row` : `timestamp "${timeText}" goes backwards`,
-      );
+      const what = time === prev ? 'repeats the previous row' : 'goes backwards';
+      throw new TraceError(fileName, lineNo, `timestamp "${timeText}" ${what}`);
     }
     times.push(time);
     values.push(value);
     lineNumbers.push(lineNo);
   }
   if (times.length === 0) throw new TraceError(fileName, null, 'no data rows after the header');
+  return { times, values, lines: lineNumbers, emptyRows, estimatedRows };
+}
 
-  const stepMs = inferStep(times);
-  const points: TracePoint[] = [];
-  let insertedPoints = 0;
-  for (let i = 0; i < times.length; i++) {
-    const time = times[i] ?? 0;
-    if (i > 0) {
-      const gap = time - (times[i - 1] ?? 0);
-      if (gap % stepMs !== 0) {
-        throw new TraceError(
-          fileName,
-          lineNumbers[i] ?? null,
-          `timestamp is ${gap / 60_000} min after the previous row, not a multiple of the ${stepMs / 60_000}-min step`,
-        );
-      }
-      for (let t = (times[i - 1] ?? 0) + stepMs; t < time; t += stepMs) {
-        points.push({ time: t, intensity: null });
-        insertedPoints++;
-      }
-    }
-    const v = values[i];
-    points.push({ time, intensity: v === null || v === undefined ? null : gramsPerKWh(v) });
+/** The median of the known intensities, or null when there is none. */
+function medianOf(points: Trace['points']): number | null {
+  const known = Float64Array.from(points.flatMap((p) => (p.intensity === null ? [] : [p.intensity])));
+  if (known.length === 0) return null;
+  known.sort();
+  const mid = known.length >> 1;
+  return known.length % 2 === 1 ? (known[mid] as number) : ((known[mid - 1] as number) + (known[mid] as number)) / 2;
+}
+
+/**
+ * Parses a carbon-intensity trace from CSV text, recognising its layout from the header:
+ * the dc-rl layout (timestamp,WND,...,avg_CI), a two-column CSV (a time and an intensity, in
+ * gCO2/kWh, kgCO2/kWh or lb/MWh as its header says; converted to gCO2/kWh) or an Electricity
+ * Maps hourly export (life-cycle column preferred, direct as fallback).
+ *
+ * The step is the most common difference between consecutive timestamps (the smaller on a tie).
+ * Rows off that step's grid (the step changes inside the file) are resampled onto it: each step
+ * takes the mean of its rows, and a notice says so. Hole policy: a row with a timestamp and an
+ * empty intensity becomes a point with null intensity, never zero; steps without a row get null
+ * points inserted. Use `fillHoles` to fill them.
+ * Throws TraceError (file name and 1-based line) on a file over FILE_CAPS.trace, a header whose
+ * unit is unknown, a malformed row (wrong number of cells, a bad timestamp, a non-numeric or
+ * negative intensity, times that repeat or go backwards) or gaps that would fill past
+ * MAX_TRACE_POINTS. Pure; no I/O.
+ */
+export function parseTrace(text: string, fileName: string): ParsedTrace {
+  try {
+    checkFileSize('trace', fileName, text.length, FILE_CAPS.trace);
+  } catch (e) {
+    if (e instanceof FileTooLargeError) throw new TraceError(fileName, null, `the file ${e.message.slice(fileName.length + 1)}`);
+    throw e;
+  }
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
+  const headerIndex = lines.findIndex((l) => l.trim() !== '');
+  if (headerIndex < 0) throw new TraceError(fileName, null, 'the file is empty');
+  const header = splitCsvLine(lines[headerIndex] ?? '');
+  if (header === null) throw new TraceError(fileName, headerIndex + 1, 'unclosed quote in the header');
+  const layout = recognise(header, fileName);
+  const rows = readRows(lines, headerIndex + 1, layout, fileName);
+
+  const stepMs = inferStep(rows.times);
+  checkFilledLength(rows, stepMs, fileName);
+  const { points, insertedPoints, offGridRows, mergedIntervals } = gridRows(rows, stepMs);
+
+  const notices: string[] = [];
+  const { unit } = layout;
+  if (unit.toGramsPerKWh !== 1) notices.push(`intensities converted from ${unit.label} to gCO2/kWh (x ${unit.toGramsPerKWh})`);
+  if (offGridRows > 0) {
+    notices.push(
+      `the step changes inside the file: ${offGridRows} rows are off the ${stepText(stepMs)} step, so the trace was resampled onto it ` +
+        `(each ${stepText(stepMs)} takes the mean of its rows; ${mergedIntervals} held more than one)`,
+    );
+  }
+  const median = medianOf(points);
+  if (median !== null && (median < PLAUSIBLE_MEDIAN.low || median > PLAUSIBLE_MEDIAN.high)) {
+    notices.push(
+      `warning: the median intensity is ${Math.round(median * 1000) / 1000} gCO2/kWh, outside the plausible ${PLAUSIBLE_MEDIAN.low} to ` +
+        `${PLAUSIBLE_MEDIAN.high.toLocaleString('en')}; check the unit of the column "${header[layout.intensityColumn]?.trim()}"`,
+    );
   }
 
-  const stepText = stepMs % HOUR_MS === 0 ? `${stepMs / HOUR_MS} h` : `${stepMs / 60_000} min`;
   const parts = [
     `recognised as ${layout.description}`,
-    `${points.length} points every ${stepText} from ${new Date(points[0]?.time ?? 0).toISOString()}`,
+    `${points.length} points every ${stepText(stepMs)} from ${new Date(points[0]?.time ?? 0).toISOString()}`,
   ];
-  if (emptyRows > 0) parts.push(`${emptyRows} empty rows kept as holes`);
+  if (rows.emptyRows > 0) parts.push(`${rows.emptyRows} empty rows kept as holes`);
   if (insertedPoints > 0) parts.push(`${insertedPoints} missing timestamps inserted as holes`);
-  if (estimatedRows > 0) parts.push(`${estimatedRows} rows estimated by Electricity Maps`);
+  if (rows.estimatedRows > 0) parts.push(`${rows.estimatedRows} rows estimated by Electricity Maps`);
+  parts.push(...notices);
 
   return {
     trace: { name: baseName(fileName), layout: layout.layout, stepMs, points },
     layout: layout.layout,
     note: parts.join('; '),
-    emptyRows,
+    emptyRows: rows.emptyRows,
     insertedPoints,
+    unit: unit.label,
+    notices,
   };
+}
+
+/** What an upload input hands over; a browser `File` is one. */
+export interface TraceFile {
+  readonly name: string;
+  readonly size: number;
+  text(): Promise<string>;
+}
+
+/**
+ * Reads an uploaded trace: refuses a file over FILE_CAPS.trace before reading it, then parses it.
+ * Never throws: a problem comes back as the message to show.
+ */
+export async function readTraceFile(file: TraceFile): Promise<{ ok: true; text: string; parsed: ParsedTrace } | { ok: false; message: string }> {
+  try {
+    checkFileSize('trace', file.name, file.size);
+    const text = await file.text();
+    return { ok: true, text, parsed: parseTrace(text, file.name) };
+  } catch (e) {
+    return { ok: false, message: e instanceof Error ? e.message : String(e) };
+  }
 }

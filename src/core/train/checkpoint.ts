@@ -23,8 +23,12 @@ export interface RunCheckpoint {
   /** Whether the run was paused when it was written (a reload then shows it paused). */
   readonly paused: boolean;
   readonly totalSteps: number;
+  /** Examples of the whole run at the batch sizes in force (absent in checkpoints before it was kept). */
+  readonly totalExamples?: number;
   /** Steps done over the whole run; the next step to run is this index. */
   readonly stepsDone: number;
+  /** Examples those steps used (absent in checkpoints before it was kept). */
+  readonly examplesDone?: number;
   /** Epoch of the next step, from 0, and the step's index within that epoch. */
   readonly epoch: number;
   readonly stepInEpoch: number;

@@ -1,5 +1,6 @@
 /** Plain data that crosses the worker boundary about a run: no tensors, no classes. */
 import type { BackendChoice, BackendId } from '../config/schema';
+import type { ProbeOutcome } from '../backend/auto';
 import type { SkippedBackend } from '../backend/select';
 import type { StepRecord } from '../energy/power';
 import type { RunLogEntry } from '../compress/plan';
@@ -23,6 +24,8 @@ export interface BackendReport {
   readonly adapter: AdapterSummary | null;
   /** Whether the GPU can time its own kernels (the `timestamp-query` feature). */
   readonly timestampQuery: boolean;
+  /** With "auto": what each backend measured, and what the measurement cost (src/core/backend/auto.ts). */
+  readonly probe?: ProbeOutcome;
 }
 
 export interface DataSummary {
@@ -52,9 +55,14 @@ export interface ProgressUpdate {
   readonly epoch: number;
   readonly stepsDone: number;
   readonly totalSteps: number;
+  /** Examples those steps used, and the whole run's at the batch sizes in force. */
+  readonly examplesDone: number;
+  readonly totalExamples: number;
+  /** Examples processed per second of training: `examplesDone` over `trainingSeconds`. */
   readonly samplesPerSecond: number;
   /** Seconds spent training (pauses excluded). */
   readonly trainingSeconds: number;
+  /** Seconds left: the examples left at the measured examples per second. */
   readonly etaSeconds: number | null;
   /** Timing of each step since the previous update, for the energy meter on the page. */
   readonly steps: readonly StepRecord[];
@@ -67,7 +75,22 @@ export type TrainEvent =
   | { readonly type: 'progress'; readonly progress: ProgressUpdate }
   | { readonly type: 'epoch'; readonly record: EpochRecord }
   | { readonly type: 'pruning'; readonly update: PruningEvent }
-  | { readonly type: 'log'; readonly entry: RunLogEntry };
+  | { readonly type: 'log'; readonly entry: RunLogEntry }
+  | { readonly type: 'change'; readonly change: TrainingChange };
+
+/** A change of batch size or learning rate during a run, from the next step on. */
+export interface TrainingChange {
+  /** Steps done when it takes effect (the next step's index). */
+  readonly step: number;
+  /** Epoch of the first step it applies to, from 0, and examples done so far. */
+  readonly epoch: number;
+  readonly examplesDone: number;
+  readonly batchSize: { readonly from: number; readonly to: number };
+  readonly learningRate: { readonly from: number; readonly to: number };
+  /** Steps and examples of the whole run after the change. */
+  readonly totalSteps: number;
+  readonly totalExamples: number;
+}
 
 /** A pruning mask update during training: the schedule's target and each kernel's sparsity. */
 export interface PruningEvent {
@@ -102,10 +125,19 @@ export interface RunSummary {
   readonly steps: readonly StepRecord[];
 }
 
-/** Estimated seconds left from the work done and the measured rate; null before there is a rate. */
-export function etaSeconds(stepsDone: number, totalSteps: number, trainingSeconds: number): number | null {
-  if (stepsDone <= 0 || trainingSeconds <= 0) return null;
-  return ((totalSteps - stepsDone) * trainingSeconds) / stepsDone;
+/**
+ * Estimated seconds left from the work done and the measured rate; null before there is a rate.
+ * Count work in examples: a step's cost follows its batch size, so after a batch change a count
+ * of steps would extrapolate at the wrong rate.
+ */
+export function etaSeconds(done: number, total: number, trainingSeconds: number): number | null {
+  if (done <= 0 || trainingSeconds <= 0) return null;
+  return ((total - done) * trainingSeconds) / done;
+}
+
+/** Examples per second of training, 0 before any time has passed. */
+export function examplesPerSecond(examplesDone: number, trainingSeconds: number): number {
+  return trainingSeconds > 0 ? examplesDone / trainingSeconds : 0;
 }
 
 /**

@@ -33,6 +33,20 @@ describe('WattTime parsers', () => {
     expect(() => parseMoer(WATTTIME_FIXTURES.percentileUnits.body)).toThrow(/percentile/);
   });
 
+  it.each([0, -300, 'soon'])('refuses a data_point_period_seconds of %j as malformed, naming the field', (period) => {
+    const body = WATTTIME_FIXTURES.forecast.body as { meta: Record<string, unknown> };
+    const answer = { ...body, meta: { ...body.meta, data_point_period_seconds: period } };
+    expect(() => parseMoer(answer)).toThrow(ShapeError);
+    expect(() => parseMoer(answer)).toThrow(/meta\.data_point_period_seconds to be a positive number of seconds/);
+  });
+
+  it('takes the documented 5 minutes when data_point_period_seconds is absent', () => {
+    const body = WATTTIME_FIXTURES.forecast.body as { meta: Record<string, unknown> };
+    const { data_point_period_seconds: _dropped, ...meta } = body.meta;
+    const points = parseMoer({ ...body, meta });
+    expect((points[0]?.to ?? 0) - (points[0]?.from ?? 0)).toBe(300_000);
+  });
+
   it('refuses an answer without meta, and a login without token', () => {
     expect(() => parseMoer(WATTTIME_FIXTURES.missingMeta.body)).toThrow(ShapeError);
     expect(() => parseLogin(WATTTIME_FIXTURES.loginNoToken.body)).toThrow(ShapeError);
@@ -78,6 +92,15 @@ describe('createWattTimeProvider', () => {
   it('refuses data in the wrong unit as malformed', async () => {
     const { provider } = make({ [`${BASE}/login`]: WATTTIME_FIXTURES.login, [FORECAST]: WATTTIME_FIXTURES.percentileUnits });
     await expect(provider.forecast()).rejects.toMatchObject({ kind: 'malformed' });
+  });
+
+  it('fails as malformed, so the lab falls back, when the period is zero', async () => {
+    const body = WATTTIME_FIXTURES.forecast.body as { meta: Record<string, unknown> };
+    const zero = { status: 200, body: { ...body, meta: { ...body.meta, data_point_period_seconds: 0 } } };
+    const { provider } = make({ [`${BASE}/login`]: WATTTIME_FIXTURES.login, [FORECAST]: zero });
+    const error = await provider.current().catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'malformed', provider: 'watttime' });
+    expect((error as Error).message).toMatch(/data_point_period_seconds/);
   });
 
   it('asks history with start and end', async () => {

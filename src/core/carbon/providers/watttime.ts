@@ -58,7 +58,7 @@ export function parseMoer(json: unknown): IntensityPoint[] {
   if (units !== WATTTIME_MOER_UNITS) {
     shapeError(`meta.units to be "${WATTTIME_MOER_UNITS}", not ${units === undefined ? 'missing' : `"${units.slice(0, 40)}"`}`);
   }
-  const periodMs = (asNumber(meta.data_point_period_seconds) ?? DEFAULT_PERIOD_S) * 1000;
+  const periodMs = periodSecondsOf(meta.data_point_period_seconds) * 1000;
   const data = asArray(root.data) ?? shapeError('data to be an array');
   return data.flatMap((item, i): IntensityPoint[] => {
     const r = asRecord(item) ?? shapeError(`data[${i}] to be an object`);
@@ -68,6 +68,20 @@ export function parseMoer(json: unknown): IntensityPoint[] {
     if (value === undefined || value < 0) shapeError(`data[${i}].value to be a number >= 0`);
     return [{ from, to: from + periodMs, intensity: gramsPerKWhFromLbsPerMWh(value as number), kind: 'forecast' }];
   });
+}
+
+/**
+ * `meta.data_point_period_seconds`, or the documented default when absent. Zero, a negative or a
+ * non-numeric period is malformed: every point would cover no time (or negative time), and pricing
+ * energy over such intervals fails at every progress event.
+ */
+function periodSecondsOf(value: unknown): number {
+  if (value === undefined || value === null) return DEFAULT_PERIOD_S;
+  const seconds = asNumber(value);
+  if (seconds === undefined || seconds <= 0) {
+    shapeError(`meta.data_point_period_seconds to be a positive number of seconds, not ${JSON.stringify(value)?.slice(0, 40)}`);
+  }
+  return seconds as number;
 }
 
 /** The token of a `/login` answer, `{token}`. */

@@ -1,0 +1,5 @@
+/** A file's fingerprint: the hex SHA-256 of its bytes (Web Crypto, in browsers, workers and Node). */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
