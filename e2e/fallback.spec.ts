@@ -8,7 +8,7 @@ test('with WebGPU unavailable the lab falls back and says why', async ({ page })
   expect(await waitForEnd(page, 120_000)).toBe('finished');
   const backend = await page.getByTestId('backend-name').getAttribute('data-backend');
   expect(['webgl', 'wasm', 'cpu']).toContain(backend);
-  await expect(page.getByTestId('backend-explanation')).toContainText(`Training on ${backend}.`);
+  await expect(page.getByTestId('backend-explanation')).toContainText(`Training on ${backend}`);
   await expect(page.getByTestId('backend-explanation')).toContainText('webgpu, the browser offered no GPU adapter');
   expect((await result(page))?.backend).toBe(backend);
 });
