@@ -152,7 +152,10 @@ export class Lab {
     this.message = saved ? `Continuing the saved run from step ${saved.stepsDone} of ${saved.totalSteps}…` : 'Starting the training worker…';
     this.abort = new AbortController();
     try {
-      const onEvent = (e: TrainEvent) => this.onEvent(e);
+      // Events already on their way when Reset terminated the worker belong to the old run: dropped.
+      const onEvent = (e: TrainEvent) => {
+        if (!stale()) this.onEvent(e);
+      };
       const summary = saved ? await this.bridge.resumeSaved(onEvent, this.abort.signal) : await this.bridge.train(config, onEvent, this.abort.signal);
       if (stale()) return null;
       await this.footprint.endRun();
