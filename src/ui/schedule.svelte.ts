@@ -313,9 +313,9 @@ export class ScheduleSession {
   private remainingWallSeconds(lab: Lab, config: { train: { batchSize: number; epochs: number } }): number {
     const p = lab.progress;
     const sps = p && p.samplesPerSecond > 0 ? p.samplesPerSecond : FIRST_GUESS_SAMPLES_PER_SECOND;
-    const totalSteps = p?.totalSteps ?? Math.ceil(((lab.data?.trainExamples ?? 8000) / config.train.batchSize) * config.train.epochs);
-    const left = totalSteps - (p?.stepsDone ?? 0);
-    return (left * config.train.batchSize) / sps;
+    // Counted in examples, so a batch size changed mid-run (by the framework) does not skew it.
+    const left = p ? p.totalExamples - p.examplesDone : (lab.data?.trainExamples ?? 8000) * config.train.epochs;
+    return Math.max(0, left) / sps;
   }
 
   /** Work left in trace steps: the remaining training time on the simulated clock. */
