@@ -1,17 +1,14 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { expect, test, type Page } from '@playwright/test';
 import { defaultConfig } from '../src/core/config/schema';
 import { decodeResultLink, resultLinkUrl } from '../src/core/results/link';
 import { summariseResult } from '../src/core/results/summary';
 import { defaultRunResult } from '../src/core/results/test-helpers';
 import type { LabResult } from '../src/core/result';
-import { longTasks, openLab, recordLongTasks, waitForEnd } from './helpers';
+import { lab, longTasks, openLab, recordLongTasks, waitForEnd } from './helpers';
 
-const run = promisify(execFile);
 const TINY = 'dataset=spiral&samples=300&hidden=8&epochs=1&seed=5';
 
 /** Trains the experiment at `hash` and returns its result link from "Share result". */
@@ -124,16 +121,6 @@ test('with 200 results the Compare view stays responsive', async ({ page }) => {
   const tasks = (await longTasks(page)).filter((t) => t.start >= since);
   expect(Math.max(0, ...tasks.map((t) => t.duration))).toBeLessThan(200);
 });
-
-async function lab(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('npx', ['tsx', 'scripts/lab.ts', ...args], { timeout: 200_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 test('the runner writes resultLink; lab -- compare reads it and lab -- verify re-runs it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'lab-compare-'));

@@ -1,4 +1,6 @@
 /** Shared steps for the end-to-end specs: drive the lab as a person would and read what it shows. */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { expect, type Page } from '@playwright/test';
 import type { LabResult } from '../src/core/result';
 
@@ -47,3 +49,17 @@ export function longTasks(page: Page): Promise<{ start: number; duration: number
 }
 
 export const pageNow = (page: Page): Promise<number> => page.evaluate(() => performance.now());
+
+const run = promisify(execFile);
+
+/** Runs `npm run lab -- ARGS` (the headless runner) and returns its exit code and output. */
+export async function lab(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('npx', ['tsx', 'scripts/lab.ts', ...args], { timeout: 200_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+

@@ -1,22 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
 import { validateResult, type LabResult } from '../src/core/result';
-
-const run = promisify(execFile);
-
-async function lab(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('npx', ['tsx', 'scripts/lab.ts', ...args], { timeout: 200_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { lab } from './helpers';
 
 test('the headless runner reproduces a link and writes a valid result file', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'lab-'));

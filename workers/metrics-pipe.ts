@@ -5,8 +5,8 @@
  * the figures into the run's state and sends a progress event.
  */
 import * as tf from '@tensorflow/tfjs';
-import { divergenceAt, etaSeconds, examplesPerSecond, type TrainEvent } from '../src/core/train/types';
-import type { RunState } from '../src/core/train/run-state';
+import { divergenceAt, type TrainEvent } from '../src/core/train/types';
+import { progressOf, type RunState } from '../src/core/train/run-state';
 import type { RunClock, RunGate } from './run-gate';
 
 /** Read metrics back at least this often while training (milliseconds). */
@@ -105,19 +105,7 @@ export class MetricsPipe {
     const seconds = this.clock.seconds;
     this.emit({
       type: 'progress',
-      progress: {
-        firstStep,
-        losses: stepLosses,
-        epoch: s.epoch,
-        stepsDone: s.stepsDone,
-        totalSteps: s.totalSteps,
-        examplesDone: s.examplesDone,
-        totalExamples: s.totalExamples,
-        samplesPerSecond: examplesPerSecond(s.examplesDone, seconds),
-        trainingSeconds: seconds,
-        etaSeconds: etaSeconds(s.examplesDone, s.totalExamples, seconds),
-        steps,
-      },
+      progress: progressOf(s, seconds, firstStep, stepLosses, steps),
     });
   }
 

@@ -17,11 +17,12 @@ import {
   freshRunState,
   planOf,
   positionOf,
+  progressOf,
   runStateFromCheckpoint,
   snapshotOf,
   type RunState,
 } from '../src/core/train/run-state';
-import { examplesPerSecond, etaSeconds, type BackendReport, type DataSummary, type EpochRecord, type RunSummary, type TrainEvent } from '../src/core/train/types';
+import { examplesPerSecond, type BackendReport, type DataSummary, type EpochRecord, type RunSummary, type TrainEvent } from '../src/core/train/types';
 import { buildModel, buildOptimizer } from './model';
 import { MetricsPipe } from './metrics-pipe';
 import { RunClock, RunGate } from './run-gate';
@@ -272,19 +273,7 @@ class ActiveRun {
     const seconds = s.trainingMs / 1000;
     this.emit({
       type: 'progress',
-      progress: {
-        firstStep: 0,
-        losses: [...s.lossCurve],
-        epoch: s.epoch,
-        stepsDone: s.stepsDone,
-        totalSteps: s.totalSteps,
-        examplesDone: s.examplesDone,
-        totalExamples: s.totalExamples,
-        samplesPerSecond: examplesPerSecond(s.examplesDone, seconds),
-        trainingSeconds: seconds,
-        etaSeconds: etaSeconds(s.examplesDone, s.totalExamples, seconds),
-        steps: [...s.steps],
-      },
+      progress: progressOf(s, seconds, 0, [...s.lossCurve], [...s.steps]),
     });
     for (const record of s.epochs) this.emit({ type: 'epoch', record });
   }

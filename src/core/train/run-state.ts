@@ -7,7 +7,7 @@ import type { ExperimentConfig } from '../config/schema';
 import type { StepRecord } from '../energy/power';
 import { examplesLeft, planFor, stepsLeft, type BatchPlan, type RunPosition } from './batch-plan';
 import type { RunCheckpoint, StoredTensor } from './checkpoint';
-import type { EpochRecord } from './types';
+import { etaSeconds, examplesPerSecond, type EpochRecord, type ProgressUpdate } from './types';
 
 export interface RunState {
   /** Steps and examples of the whole run, at the batch sizes in force (updated when one changes). */
@@ -133,4 +133,21 @@ export function changeBatchSize(state: RunState, batchSize: number, trainExample
   state.batchSize = plan.batchSize;
   state.totalSteps = state.stepsDone + stepsLeft(plan, positionOf(state));
   state.totalExamples = state.examplesDone + examplesLeft(plan, positionOf(state));
+}
+
+/** The progress event of a run's state after `seconds` of training, for the steps from `firstStep`. */
+export function progressOf(state: RunState, seconds: number, firstStep: number, losses: readonly number[], steps: readonly StepRecord[]): ProgressUpdate {
+  return {
+    firstStep,
+    losses,
+    epoch: state.epoch,
+    stepsDone: state.stepsDone,
+    totalSteps: state.totalSteps,
+    examplesDone: state.examplesDone,
+    totalExamples: state.totalExamples,
+    samplesPerSecond: examplesPerSecond(state.examplesDone, seconds),
+    trainingSeconds: seconds,
+    etaSeconds: etaSeconds(state.examplesDone, state.totalExamples, seconds),
+    steps,
+  };
 }
