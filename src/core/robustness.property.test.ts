@@ -93,7 +93,12 @@ describe('readExportZip', () => {
   });
   const truncated = fc.nat(zip.length).map((n) => zip.slice(0, n));
   const random = fc.uint8Array({ maxLength: 400 });
-  const otherZip = fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), fc.uint8Array({ maxLength: 64 }), { maxKeys: 5 }).map((files) => zipSync(files));
+  // Flat, distinct entry names: fflate reads "a/b" beside "a" as a folder and an options pair, which
+  // is about building the input, not about the reader under test.
+  const entryName = fc.stringMatching(/^[a-z0-9_.-]{1,12}$/).filter((n) => !(n in Object.prototype) && n !== '__proto__');
+  const otherZip = fc
+    .uniqueArray(fc.tuple(entryName, fc.uint8Array({ maxLength: 64 })), { maxLength: 5, selector: ([n]) => n })
+    .map((entries) => zipSync(Object.fromEntries(entries)));
 
   it('reads or throws ModelFileError for any bytes, in bounded time', () => {
     fc.assert(fc.property(fc.oneof(mutated, truncated, random, otherZip), (bytes) => {
