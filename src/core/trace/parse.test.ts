@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseTimestamp, parseTrace, TraceError } from './parse';
+import { parseTimestamp, parseTrace } from './parse';
+import { errorOf } from './test-helpers';
 
 const DCRL_HEADER = 'timestamp,WND,SUN,WAT,OIL,NG,COL,NUC,OTH,avg_CI';
 const dcrl = (rows: string[]): string => [DCRL_HEADER, ...rows].join('\n') + '\n';
@@ -11,16 +12,6 @@ const EM_HEADER =
   'Carbon Intensity gCO₂eq/kWh (LCA),Low Carbon Percentage,Renewable Percentage,Data Source,Data Estimated,Data Estimation Method';
 const emRow = (hour: number, direct: string, lca: string, estimated = 'false'): string =>
   `2023-01-01 ${String(hour).padStart(2, '0')}:00:00,Germany,"Germany",DE,${direct},${lca},50.1,45.2,"entsoe.eu, eia.gov",${estimated},`;
-
-function errorOf(fn: () => unknown): TraceError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof TraceError) return e;
-    throw e;
-  }
-  throw new Error('expected a TraceError');
-}
 
 describe('parseTrace', () => {
   it('recognises the dc-rl layout and reads avg_CI as the intensity', () => {

@@ -3,26 +3,17 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FILE_CAPS } from '../files/caps';
 import { MAX_TRACE_POINTS } from './grid';
-import { parseTrace, TraceError } from './parse';
+import { parseTrace } from './parse';
+import { errorOf } from './test-helpers';
 
 const csv = (header: string, rows: [string, string][]): string => [header, ...rows.map((r) => r.join(','))].join('\n') + '\n';
 const at = (hhmm: string, day = '2022-03-01'): string => `${day}T${hhmm}Z`;
-
-function traceError(fn: () => unknown): TraceError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof TraceError) return e;
-    throw e;
-  }
-  throw new Error('expected a TraceError');
-}
 
 describe('parseTrace gap cap', () => {
   it('refuses a three-row file whose last row is centuries later, naming the gap and its line, quickly', () => {
     const text = csv('timestamp,gCO2/kWh', [[at('00:00'), '300'], [at('01:00'), '310'], ['2522-03-01T00:00Z', '320']]);
     const started = performance.now();
-    const e = traceError(() => parseTrace(text, 'bomb.csv'));
+    const e = errorOf(() => parseTrace(text, 'bomb.csv'));
     expect(performance.now() - started).toBeLessThan(500);
     expect(e.line).toBe(4);
     expect(e.message).toMatch(/^bomb\.csv, line 4: this row is 500 years after the previous one \(line 3, 2022-03-01T01:00:00\.000Z\)/);
@@ -36,7 +27,7 @@ describe('parseTrace gap cap', () => {
   });
 
   it('refuses a file over the trace cap before reading its rows, naming the cap', () => {
-    const e = traceError(() => parseTrace('x'.repeat(FILE_CAPS.trace + 1), 'huge.csv'));
+    const e = errorOf(() => parseTrace('x'.repeat(FILE_CAPS.trace + 1), 'huge.csv'));
     expect(e.message).toMatch(/^huge\.csv: the file is 32 MiB, more than the 32 MiB allowed for a carbon-intensity trace; it was not read\.$/);
   });
 });
@@ -94,7 +85,7 @@ describe('parseTrace units', () => {
     ['ci [oz/kWh]', 'oz/kWh'],
     ['co2_mg/Wh', 'co2_mg/Wh'],
   ])('refuses the unknown unit of "%s", naming it', (header, unit) => {
-    const e = traceError(() => parseTrace(csv(`time,${header}`, [[at('00:00'), '1']]), 'odd.csv'));
+    const e = errorOf(() => parseTrace(csv(`time,${header}`, [[at('00:00'), '1']]), 'odd.csv'));
     expect(e.line).toBe(1);
     expect(e.message).toContain(`is in "${unit}", a unit the lab does not know`);
   });
