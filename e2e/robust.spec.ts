@@ -54,7 +54,7 @@ test('a trace in kg is converted, a gap bomb is refused naming its line, and the
 
   // Start replays the kg trace uploaded before, converted to g.
   await page.getByRole('button', { name: 'Start', exact: true }).click();
-  await expect(panel.getByTestId('schedule-status')).toContainText(/converted from kgCO2\/kWh .* Replaying from 2022-06-15T00:00 UTC/, { timeout: 60_000 });
+  await expect(panel.getByTestId('schedule-status')).toContainText(/converted from kgCO2\/kWh .* Replay(ing|ed) from 2022-06-15T00:00 UTC/, { timeout: 60_000 });
   await expect(panel.getByTestId('schedule-error')).toHaveCount(0);
   expect(await waitForEnd(page)).toBe('finished');
   expect((await result(page))?.schedule?.policy).toBe('run-now');

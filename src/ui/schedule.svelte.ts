@@ -74,6 +74,8 @@ export class ScheduleSession {
   private cycle: DutyCycle | null = null;
   private decision: Decision | null = null;
   private rate = 1;
+  /** What the simulated run replays (the trace's import note and start), kept for the final status. */
+  private replayed = '';
   /** Live mode: decisions so far and wall-clock paused time. */
   private live = $state(false);
   private liveSteps: ScheduledStep[] = [];
@@ -102,6 +104,7 @@ export class ScheduleSession {
     this.live = false;
     this.liveSteps = [];
     this.livePausedMs = 0;
+    this.replayed = '';
     this.rate = 1;
     this.stepHours = 1;
     const settings = lab.config.schedule;
@@ -124,6 +127,7 @@ export class ScheduleSession {
         );
       }
       this.replay = replay;
+      this.replayed = `${parsed.note} Replayed from ${settings.start} UTC.`;
       this.active = true;
       this.status = 'Measuring this device’s training speed for the estimate…';
       // The simulated clock starts with the run (the energy panel's replay starts then too).
@@ -405,6 +409,7 @@ export class ScheduleSession {
     if (this.cycle) this.bookStep((lab.progress?.trainingSeconds ?? 0) - this.cycle.trainedAtStart);
     this.comparison = this.run.compare();
     const outcome = lab.summary?.outcome ?? lab.phase;
-    this.status = outcome === 'finished' ? 'The run finished; the account below is final.' : `The run ended (${outcome}); the account covers the work done.`;
+    const ended = outcome === 'finished' ? 'The run finished; the account below is final.' : `The run ended (${outcome}); the account covers the work done.`;
+    this.status = this.live ? ended : `${ended} ${this.replayed}`;
   }
 }
