@@ -11,6 +11,8 @@ import type { DeploymentMeasurement, DeploymentRequest } from '../src/core/deplo
 import type { LabResult } from '../src/core/result';
 import type { RunLogEntry } from '../src/core/compress/plan';
 import type { GramsCO2PerKWh, WattHours } from '../src/core/units';
+import type { GridBounds } from '../src/core/inspect/boundary';
+import type { Confusion } from '../src/core/inspect/confusion';
 
 /** One-shot pruning of the trained model, with optional fine-tuning. */
 export interface OneShotOutcome {
@@ -98,6 +100,48 @@ export interface BenchmarkResult {
   readonly probe?: BackendReport['probe'];
 }
 
+/** What the page asks of a model snapshot (`inspect`). */
+export interface InspectRequest {
+  /** Side of the decision-boundary grid on 2-D data (0: none). */
+  readonly grid: number;
+  /** Send the training and test points too (the page asks once per run). */
+  readonly points: boolean;
+  /** Predict the test split for the confusion matrix and its digits (image data only). */
+  readonly confusion: boolean;
+}
+
+/** The training points then the test points of 2-D data. */
+export interface InspectPoints {
+  /** x, y pairs. */
+  readonly xy: Float32Array;
+  readonly labels: Uint8Array;
+  /** Index of the first test point. */
+  readonly testFrom: number;
+}
+
+/** Test images the confusion matrix keeps for its cells. */
+export interface InspectDigits {
+  /** Images are side x side. */
+  readonly side: number;
+  /** Test indices of the images, ascending. */
+  readonly indices: Int32Array;
+  /** Grey levels 0 (blank) to 255 (ink), one image after another in `indices` order. */
+  readonly pixels: Uint8Array;
+  /** The misclassified ones among them, in test order. */
+  readonly misclassified: Int32Array;
+}
+
+/** The model as it is now, for the page's views; its buffers arrive transferred. */
+export interface InspectSnapshot {
+  /** Class probabilities on an n x n grid over `bounds`, row by row from the top, numClasses a cell (2-D data). */
+  readonly boundary: { readonly n: number; readonly numClasses: number; readonly bounds: GridBounds; readonly probs: Float32Array } | null;
+  readonly points: InspectPoints | null;
+  /** Dense kernels (inputs x outputs, row-major) between layers of `sizes`; pruned weights are 0. */
+  readonly network: { readonly sizes: readonly number[]; readonly kernels: readonly Float32Array[] };
+  readonly confusion: Confusion | null;
+  readonly digits: InspectDigits | null;
+}
+
 export interface LabWorkerApi {
   /**
    * Loads data, picks a backend, builds the model and trains to the end (or until stopped).
@@ -146,4 +190,9 @@ export interface LabWorkerApi {
   benchmarkDeployment(request: DeploymentRequest): Promise<DeploymentMeasurement>;
   /** Destroys the GPU device, as a driver reset would; used by tests of the lost-device path. */
   loseGpuDeviceForTest(): void;
+  /**
+   * A snapshot of the model of the run in progress (answered between steps) or of the last run;
+   * null before a run has built its model.
+   */
+  inspect(request: InspectRequest): Promise<InspectSnapshot | null>;
 }

@@ -15,6 +15,8 @@ import { benchmarkDeployment } from './deploy';
 import type { DeploymentRequest } from '../src/core/deploy';
 import type { GramsCO2PerKWh, WattHours } from '../src/core/units';
 import { distillStudent, exportForDownload, importZip, oneShot, RunPruning, type CompressionState } from './compress-lab';
+import { modelSnapshot, snapshotBuffers } from './inspect';
+import type { InspectRequest, InspectSnapshot } from './contract';
 
 const base = new URL(import.meta.env.BASE_URL, self.location.origin).href;
 
@@ -195,6 +197,16 @@ const api = {
   },
   loseGpuDeviceForTest: () => {
     gpuDevice?.destroy();
+  },
+  async inspect(request: InspectRequest): Promise<InspectSnapshot | null> {
+    // The running model (a hook may have replaced it), else the last run's. Masks are applied
+    // after every step before the loop yields, so pruned weights read as zero here (on webgpu,
+    // while a mask update reads the kernels back, a weight may still show one step's regrowth).
+    const model = session.trainer?.model ?? session.compression.model;
+    const data = session.compression.data;
+    if (!model || !data) return null;
+    const snapshot = await modelSnapshot(model, data, request);
+    return Comlink.transfer(snapshot, snapshotBuffers(snapshot));
   },
 } satisfies LabWorkerApi;
 

@@ -14,6 +14,7 @@ import type { DeploymentMeasurement, DeploymentRequest } from '../core/deploy';
 import type { SavedRunInfo } from '../core/train/checkpoint';
 import type { RunSummary, TrainEvent } from '../core/train/types';
 import type { GramsCO2PerKWh, WattHours } from '../core/units';
+import type { InspectRequest, InspectSnapshot } from '../../workers/contract';
 
 /** The rejection of every call pending when the worker was reset. */
 export class WorkerResetError extends Error {
@@ -160,6 +161,11 @@ export class WorkerBridge {
 
   loseGpuDeviceForTest(): void {
     this.tell((w) => w.loseGpuDeviceForTest());
+  }
+
+  /** A snapshot of the current model for the inspect views (null before a model exists); its buffers arrive transferred. */
+  inspect(request: InspectRequest, signal?: AbortSignal): Promise<InspectSnapshot | null> {
+    return this.call((w) => w.inspect(plainCopy(request)), signal);
   }
 
   /**

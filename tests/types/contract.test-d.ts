@@ -42,10 +42,10 @@ expectTypeOf<ExportRequest['metadata']>().toEqualTypeOf<ExportMetadata>();
 const loose: ExportRequest = { which: 'trained', precision: 'uint8', metadata: { anything: 1 }, runCsv: '' };
 void loose;
 
-/** Whether a type is plain data: no functions anywhere inside it (so no tensor or model), ArrayBuffers allowed. */
+/** Whether a type is plain data: no functions anywhere inside it (so no tensor or model), ArrayBuffers and typed arrays allowed. */
 type Plain<T> = T extends (...args: never[]) => unknown
   ? false
-  : T extends ArrayBuffer
+  : T extends ArrayBuffer | ArrayBufferView
     ? true
     : T extends readonly (infer U)[]
       ? Plain<U>
@@ -60,4 +60,5 @@ expectTypeOf<PlainAnswers>().toEqualTypeOf<true>();
 // The check itself catches a method-bearing answer.
 expectTypeOf<Plain<{ data(): Promise<Float32Array> }>>().toEqualTypeOf<false>();
 expectTypeOf<Plain<{ zip: ArrayBuffer; sizes: readonly number[] }>>().toEqualTypeOf<true>();
+expectTypeOf<Plain<{ probs: Float32Array; kernels: readonly Float32Array[] }>>().toEqualTypeOf<true>();
 void api;
