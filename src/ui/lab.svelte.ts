@@ -17,6 +17,7 @@ import { Deployment } from './deployment.svelte';
 import { DEFAULT_WATTS, ScheduleSession } from './schedule.svelte';
 import { Sweep } from './sweep.svelte';
 import { TraceShelf } from './traces.svelte';
+import { Inspect } from './inspect.svelte';
 
 /** Where the page is, without its hash; bundled traces are fetched beside it. */
 export type PageAddress = () => string;
@@ -89,6 +90,8 @@ export class Lab {
       return p ? { profile: p, pue: this.runConfig?.energy.pue ?? 1, label: `${p.gpu.label}; ${p.cpu.label}; ${p.ram.label}, ${p.memoryGB} GB` } : null;
     },
   });
+  /** Snapshots of the model for the views of what the network learns (issue 13). */
+  readonly inspect = new Inspect({ worker: this.bridge, runConfig: () => this.runConfig, phase: () => this.phase });
   private abort: AbortController | null = null;
 
   /** Loads a config from a link's hash; every bad field is listed in `linkIssues`. */
