@@ -17,6 +17,7 @@ import { Deployment } from './deployment.svelte';
 import { DEFAULT_WATTS, ScheduleSession } from './schedule.svelte';
 import { Sweep } from './sweep.svelte';
 import { TraceShelf } from './traces.svelte';
+import { TryModel } from './try.svelte';
 
 /** Where the page is, without its hash; bundled traces are fetched beside it. */
 export type PageAddress = () => string;
@@ -87,6 +88,17 @@ export class Lab {
     device: () => {
       const p = this.footprint.chosen?.profile;
       return p ? { profile: p, pue: this.runConfig?.energy.pue ?? 1, label: `${p.gpu.label}; ${p.cpu.label}; ${p.ram.label}, ${p.memoryGB} GB` } : null;
+    },
+  });
+  /** The Try panel: the trained model (or its export) on one input, with its time and energy (issue 15). */
+  readonly trial = new TryModel({
+    worker: this.bridge,
+    run: () => (this.summary && this.runConfig && this.data && !this.running ? { summary: this.summary, config: this.runConfig, data: this.data } : null),
+    device: () => (this.footprint.chosen ? { profile: this.footprint.chosen.profile, pue: this.runConfig?.energy.pue ?? 1 } : null),
+    exported: () => {
+      const e = this.compression.exported;
+      const zip = this.compression.zipBytes;
+      return e && zip ? { zip, label: `${e.which === 'student' ? 'distilled student' : 'trained model'}, ${e.sizes.precision}` } : null;
     },
   });
   private abort: AbortController | null = null;
