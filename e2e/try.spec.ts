@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { openLab, waitForEnd } from './helpers';
 
@@ -21,6 +22,24 @@ const loop = Array.from({ length: 25 }, (_, i) => {
   const a = (i / 24) * 2 * Math.PI;
   return [140 + 55 * Math.sin(a), 140 - 85 * Math.cos(a)] as const;
 });
+
+/** A PNG photo-like image of a "1": a dark, slightly slanted bar on grey paper, made by the page's own canvas. */
+async function photoOfOne(page: Page): Promise<Buffer> {
+  const base64 = await page.evaluate(async () => {
+    const canvas = new OffscreenCanvas(120, 160);
+    const ctx = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D;
+    ctx.fillStyle = '#d8d4cc';
+    ctx.fillRect(0, 0, 120, 160);
+    Object.assign(ctx, { strokeStyle: '#222', lineWidth: 12, lineCap: 'round' });
+    ctx.beginPath();
+    ctx.moveTo(64, 25);
+    ctx.lineTo(58, 135);
+    ctx.stroke();
+    const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
+    return btoa(String.fromCharCode(...bytes));
+  });
+  return Buffer.from(base64, 'base64');
+}
 
 /** The probabilities shown (the text of each bar), their sum, and the top class shown. */
 async function shown(page: Page): Promise<{ top: string | null; sum: number; bars: number }> {
@@ -53,13 +72,22 @@ test('a digit drawn on the canvas is classified, by the trained model and by its
   s = await shown(page);
   expect(s.sum).toBeCloseTo(1, 3);
 
-  // The exported file (uint8 by default) classifies the same drawing the same way.
+  // An uploaded photo of a "1" is read as a digit; a file that is no image is named.
+  const upload = page.getByTestId('try-upload');
+  await upload.setInputFiles({ name: 'one.png', mimeType: 'image/png', buffer: await photoOfOne(page) });
+  await expect(page.getByTestId('try-result')).toContainText('one.png:');
+  await expect(page.getByTestId('try-top-class')).toHaveAttribute('data-class', '1');
+  await upload.setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: Buffer.from('not a png') });
+  await expect(page.getByTestId('try-error')).toHaveText('photo.png could not be decoded as a PNG, JPEG or WebP image; nothing was classified.');
+  await expect(page.getByTestId('try-top-class')).toHaveAttribute('data-class', '1');
+
+  // The exported file (uint8 by default) classifies the same input the same way.
   await expect(page.getByTestId('try-panel').getByRole('radio', { name: /exported file/ })).toBeDisabled();
   await page.getByRole('button', { name: 'Evaluate the export' }).click();
   await expect(page.getByTestId('compression-report')).toBeVisible({ timeout: 60_000 });
   await page.getByTestId('try-panel').getByRole('radio', { name: /exported file \(trained model, uint8\)/ }).check();
   await expect(page.getByTestId('try-result')).toHaveAttribute('data-model', 'export');
-  await expect(page.getByTestId('try-top-class')).toHaveAttribute('data-class', '0');
+  await expect(page.getByTestId('try-top-class')).toHaveAttribute('data-class', '1');
   expect((await shown(page)).sum).toBeCloseTo(1, 3);
 
   // The keyboard's way: a test digit, with its true class shown.
@@ -67,6 +95,8 @@ test('a digit drawn on the canvas is classified, by the trained model and by its
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('try-result')).toContainText('test example 1 of');
   await expect(page.getByTestId('try-true-class')).toHaveText(/^\d$/);
+  const axe = await new AxeBuilder({ page }).include('[data-testid=try-panel]').withTags(['wcag2a', 'wcag2aa']).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`)).toEqual([]);
 });
 
 test('a typed 2-D point is classified, and a bad one is named without losing the result', async ({ page }) => {
@@ -76,16 +106,20 @@ test('a typed 2-D point is classified, and a bad one is named without losing the
   await expect(page.getByTestId('try-hint')).toContainText('Type a point (x, y)');
 
   // The blobs sit on a circle of radius 0.6: class 0 at angle 0, class 1 at 120°, class 2 at 240°.
-  for (const [x, y, cls] of [['0.6', '0', '0'], ['-0,3', '0.52', '1'], ['-0.3', '-0.52', '2']] as const) {
+  for (const [x, y, cls, read] of [['0.6', '0', '0', '0.6, 0'], ['-0,3', '0.52', '1', '-0.3, 0.52'], ['-0.3', '-0.52', '2', '-0.3, -0.52']] as const) {
     await page.getByLabel('x', { exact: true }).fill(x);
     await page.getByLabel('y', { exact: true }).fill(y);
     await page.getByTestId('try-panel').getByRole('button', { name: 'Classify' }).click();
     await expect(page.getByTestId('try-top-class')).toHaveAttribute('data-class', cls);
-    await expect(page.getByTestId('try-result')).toContainText(`the point (${x}, ${y})`);
+    await expect(page.getByTestId('try-result')).toContainText(`the point (${read})`);
     const s = await shown(page);
     expect(s.bars).toBe(3);
     expect(s.sum).toBeCloseTo(1, 3);
   }
+
+  // The panel with a result passes axe's WCAG A/AA rules.
+  const axe = await new AxeBuilder({ page }).include('[data-testid=try-panel]').withTags(['wcag2a', 'wcag2aa']).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`)).toEqual([]);
 
   await page.getByLabel('y', { exact: true }).fill('north');
   await page.getByTestId('try-panel').getByRole('button', { name: 'Classify' }).click();

@@ -106,7 +106,9 @@ export class TryModel {
       this.error = row.error;
       return Promise.resolve();
     }
-    return this.classify(row.values, `the ${fields.length === 2 ? 'point' : 'row'} (${fields.map((f) => f.trim()).join(', ')})`);
+    // float32 holds 0.6 as 0.6000000238: six significant digits say what was typed.
+    const typed = Array.from(row.values, (v) => Number(v.toPrecision(6))).join(', ');
+    return this.classify(row.values, `the ${fields.length === 2 ? 'point' : 'row'} (${typed})`);
   }
 
   /** Classifies a decoded image: as an MNIST digit (centred and scaled), or resized to the model's image shape. */
