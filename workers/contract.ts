@@ -13,6 +13,7 @@ import type { RunLogEntry } from '../src/core/compress/plan';
 import type { GramsCO2PerKWh, WattHours } from '../src/core/units';
 import type { GridBounds } from '../src/core/inspect/boundary';
 import type { Confusion } from '../src/core/inspect/confusion';
+import type { DeviceProfile } from '../src/core/energy/profile-types';
 
 /** One-shot pruning of the trained model, with optional fine-tuning. */
 export interface OneShotOutcome {
@@ -142,6 +143,47 @@ export interface InspectSnapshot {
   readonly digits: InspectDigits | null;
 }
 
+/** Which model the Try panel runs: the trained one, or the export built last (quantized at its precision). */
+export type TryModelChoice = 'trained' | 'export';
+
+/** One inference for the Try panel. */
+export interface PredictRequest {
+  /**
+   * One example of the model's input shape, row-major: 784 values for MNIST's [28, 28, 1], 2 for a
+   * 2-D point, one per encoded feature for a table row.
+   */
+  readonly input: Float32Array;
+  readonly model: TryModelChoice;
+  /** With model 'export': the export zip (copied, the page keeps it; the worker keeps it loaded). */
+  readonly exportZip?: ArrayBuffer;
+  /** The device profile and PUE the energy estimate uses; null: no estimate. */
+  readonly device: { readonly profile: DeviceProfile; readonly pue: number } | null;
+}
+
+/** What one inference gave and cost. */
+export interface Prediction {
+  /** Class probabilities in output order (the softmax output; they sum to 1). */
+  readonly probabilities: readonly number[];
+  readonly topClass: number;
+  /** Wall time of the predict and its read-back, after a warm-up pass on a model's first use. */
+  readonly ms: number;
+  readonly backend: BackendId;
+  /** Energy of that inference by the deployment table's power model (core/deploy cellEnergyWh); null without a device. */
+  readonly energyWh: { readonly low: number; readonly typical: number; readonly high: number } | null;
+  readonly model: TryModelChoice;
+}
+
+/** One example of the last run's test split, for trying the model without drawing. */
+export interface TestExample {
+  /** Its values as float32, row-major (transferred). */
+  readonly input: ArrayBuffer;
+  readonly label: number;
+  /** Its index in the test split, and the split's size. */
+  readonly index: number;
+  readonly count: number;
+  readonly inputShape: readonly number[];
+}
+
 export interface LabWorkerApi {
   /**
    * Loads data, picks a backend, builds the model and trains to the end (or until stopped).
@@ -188,6 +230,13 @@ export interface LabWorkerApi {
    * size (issue 7), then returns to the training backend. Rejects during a run or before one.
    */
   benchmarkDeployment(request: DeploymentRequest): Promise<DeploymentMeasurement>;
+  /**
+   * Runs the trained model, or the export (`request.exportZip`), on one input and times it.
+   * Rejects, saying what to do, during a run, before one, or for an input of the wrong shape.
+   */
+  predict(request: PredictRequest): Promise<Prediction>;
+  /** Test example `index` (modulo the split's size) of the last run; its buffer is transferred. */
+  testExample(index: number): Promise<TestExample>;
   /** Destroys the GPU device, as a driver reset would; used by tests of the lost-device path. */
   loseGpuDeviceForTest(): void;
   /**

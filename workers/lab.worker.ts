@@ -17,6 +17,8 @@ import type { GramsCO2PerKWh, WattHours } from '../src/core/units';
 import { distillStudent, exportForDownload, importZip, oneShot, RunPruning, type CompressionState } from './compress-lab';
 import { modelSnapshot, snapshotBuffers } from './inspect';
 import type { InspectRequest, InspectSnapshot } from './contract';
+import { ExportedModel, predictOne, testExample } from './predict';
+import type { PredictRequest, TestExample } from './contract';
 
 const base = new URL(import.meta.env.BASE_URL, self.location.origin).href;
 
@@ -142,6 +144,19 @@ async function runTraining(config: ExperimentConfig, onEvent: (event: TrainEvent
   }
 }
 
+/** The export the Try panel runs, loaded from the zip the page sends. */
+const tryExport = new ExportedModel();
+
+/** The Try panel's inference: the trained model or the export, never during a run. */
+async function predictForTry(request: PredictRequest) {
+  const { trainer, compression } = session;
+  if (trainer) throw new Error('A run is in progress: try the model when it has finished.');
+  if (!compression.model) throw new Error('There is no trained model yet: train one first, then try it here.');
+  if (request.model === 'export' && !request.exportZip) throw new Error('There is no export yet: evaluate the export in the Compression panel first, or try the trained model.');
+  const model = request.model === 'export' && request.exportZip ? await tryExport.of(request.exportZip) : compression.model;
+  return predictOne(model, request);
+}
+
 const api = {
   train(config: ExperimentConfig, onEvent: (event: TrainEvent) => void): Promise<RunSummary> {
     session.stopPending = false;
@@ -194,6 +209,13 @@ const api = {
     if (trainer) return Promise.reject(new Error('A run is in progress: benchmark the model when it has finished.'));
     if (!compression.model) return Promise.reject(new Error('There is no trained model yet: train one first.'));
     return benchmarkDeployment(compression.model, compression.data?.test ?? null, request);
+  },
+  predict: (request: PredictRequest) => predictForTry(request),
+  async testExample(index: number): Promise<TestExample> {
+    const data = session.compression.data;
+    if (!data || session.trainer) throw new Error('There is no finished run to take a test example from: train one first.');
+    const example = testExample(data.test, index);
+    return Comlink.transfer(example, [example.input]);
   },
   loseGpuDeviceForTest: () => {
     gpuDevice?.destroy();

@@ -9,6 +9,7 @@
  */
 import * as Comlink from 'comlink';
 import type { BenchmarkResult, CompressionOutcome, DistillOutcome, DistillRequest, ExportRequest, ImportedModel, LabWorkerApi, OneShotOutcome } from '../../workers/contract';
+import type { PredictRequest, Prediction, TestExample } from '../../workers/contract';
 import type { BackendChoice, ExperimentConfig } from '../core/config/schema';
 import type { DeploymentMeasurement, DeploymentRequest } from '../core/deploy';
 import type { SavedRunInfo } from '../core/train/checkpoint';
@@ -157,6 +158,17 @@ export class WorkerBridge {
 
   benchmarkDeployment(request: DeploymentRequest, signal?: AbortSignal): Promise<DeploymentMeasurement> {
     return this.call((w) => w.benchmarkDeployment(plainCopy(request)), signal);
+  }
+
+  /** One inference for the Try panel; the input is copied (the page keeps it), as is the export zip. */
+  predict(request: PredictRequest, signal?: AbortSignal): Promise<Prediction> {
+    const { input, exportZip, model } = request;
+    const device = request.device ? plainCopy(request.device) : null;
+    return this.call((w) => w.predict({ input, model, device, ...(exportZip ? { exportZip } : {}) }), signal);
+  }
+
+  testExample(index: number, signal?: AbortSignal): Promise<TestExample> {
+    return this.call((w) => w.testExample(index), signal);
   }
 
   loseGpuDeviceForTest(): void {

@@ -31,3 +31,17 @@ export function resolveUrl(path: string, base: string): string {
 export function formatClock(ms: number): string {
   return new Date(ms).toLocaleString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
+
+/** Energy in the unit that keeps it readable: "1.23 Wh", "4.56 mWh", "7.89 µWh", "12.3 nWh". */
+export function formatWattHours(wh: number | null | undefined): string {
+  if (wh === null || wh === undefined || !Number.isFinite(wh)) return '—';
+  const units: readonly [number, string][] = [[1, 'Wh'], [1e-3, 'mWh'], [1e-6, 'µWh'], [1e-9, 'nWh']];
+  const [scale, unit] = units.find(([s]) => Math.abs(wh) >= s) ?? units[units.length - 1]!;
+  return `${(wh / scale).toPrecision(3)} ${unit}`;
+}
+
+/** A short time: "0.42 ms", "12.3 ms", "1.25 s". */
+export function formatMilliseconds(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  return ms >= 1000 ? `${(ms / 1000).toPrecision(3)} s` : `${ms.toPrecision(ms >= 1 ? 3 : 2)} ms`;
+}

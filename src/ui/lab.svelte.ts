@@ -18,6 +18,7 @@ import { DEFAULT_WATTS, ScheduleSession } from './schedule.svelte';
 import { Sweep } from './sweep.svelte';
 import { TraceShelf } from './traces.svelte';
 import { Inspect } from './inspect.svelte';
+import { TryModel } from './try.svelte';
 
 /** Where the page is, without its hash; bundled traces are fetched beside it. */
 export type PageAddress = () => string;
@@ -92,6 +93,17 @@ export class Lab {
   });
   /** Snapshots of the model for the views of what the network learns (issue 13). */
   readonly inspect = new Inspect({ worker: this.bridge, runConfig: () => this.runConfig, phase: () => this.phase });
+  /** The Try panel: the trained model (or its export) on one input, with its time and energy (issue 15). */
+  readonly trial = new TryModel({
+    worker: this.bridge,
+    run: () => (this.summary && this.runConfig && this.data && !this.running ? { summary: this.summary, config: this.runConfig, data: this.data } : null),
+    device: () => (this.footprint.chosen ? { profile: this.footprint.chosen.profile, pue: this.runConfig?.energy.pue ?? 1 } : null),
+    exported: () => {
+      const e = this.compression.exported;
+      const zip = this.compression.zipBytes;
+      return e && zip ? { zip, label: `${e.which === 'student' ? 'distilled student' : 'trained model'}, ${e.sizes.precision}` } : null;
+    },
+  });
   private abort: AbortController | null = null;
 
   /** Loads a config from a link's hash; every bad field is listed in `linkIssues`. */

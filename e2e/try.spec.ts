@@ -1,0 +1,129 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { openLab, waitForEnd } from './helpers';
+
+/** Draws one stroke through `points` (canvas pixels, 280 x 280) with the mouse. */
+async function stroke(page: Page, points: readonly (readonly [number, number])[]): Promise<void> {
+  const canvas = page.getByTestId('try-canvas');
+  await canvas.scrollIntoViewIfNeeded();
+  const box = await canvas.boundingBox();
+  if (!box) throw new Error('the drawing canvas is not on screen');
+  const at = ([x, y]: readonly [number, number]) => [box.x + (x * box.width) / 280, box.y + (y * box.height) / 280] as const;
+  const [first, ...rest] = points.map(at);
+  if (!first) return;
+  await page.mouse.move(first[0], first[1]);
+  await page.mouse.down();
+  for (const [x, y] of rest) await page.mouse.move(x, y, { steps: 2 });
+  await page.mouse.up();
+}
+
+/** An ellipse around the canvas centre, closed, as a person draws a 0. */
+const loop = Array.from({ length: 25 }, (_, i) => {
+  const a = (i / 24) * 2 * Math.PI;
+  return [140 + 55 * Math.sin(a), 140 - 85 * Math.cos(a)] as const;
+});
+
+/** A PNG photo-like image of a "1": a dark, slightly slanted bar on grey paper, made by the page's own canvas. */
+async function photoOfOne(page: Page): Promise<Buffer> {
+  const base64 = await page.evaluate(async () => {
+    const canvas = new OffscreenCanvas(120, 160);
+    const ctx = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D;
+    ctx.fillStyle = '#d8d4cc';
+    ctx.fillRect(0, 0, 120, 160);
+    Object.assign(ctx, { strokeStyle: '#222', lineWidth: 12, lineCap: 'round' });
+    ctx.beginPath();
+    ctx.moveTo(64, 25);
+    ctx.lineTo(58, 135);
+    ctx.stroke();
+    const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
+    return btoa(String.fromCharCode(...bytes));
+  });
+  return Buffer.from(base64, 'base64');
+}
+
+/** The probabilities shown (the text of each bar), their sum, and the top class shown. */
+async function shown(page: Page): Promise<{ top: string | null; sum: number; bars: number }> {
+  const values = await page.getByTestId('try-probabilities').locator('li').evaluateAll((items) => items.map((li) => Number(li.getAttribute('data-probability'))));
+  return { top: await page.getByTestId('try-top-class').getAttribute('data-class'), sum: values.reduce((a, b) => a + b, 0), bars: values.length };
+}
+
+test('a digit drawn on the canvas is classified, by the trained model and by its uint8 export', async ({ page }) => {
+  await openLab(page, 'epochs=1&backend=wasm');
+  await expect(page.getByTestId('try-hint')).toContainText('Train a model first');
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  expect(await waitForEnd(page)).toBe('finished');
+  await expect(page.getByTestId('try-hint')).toContainText('Draw a digit');
+
+  // A "1": one vertical stroke.
+  await stroke(page, [[142, 40], [140, 140], [138, 240]]);
+  await expect(page.getByTestId('try-top-class')).toHaveAttribute('data-class', '1');
+  let s = await shown(page);
+  expect(s.bars).toBe(10);
+  expect(s.sum).toBeCloseTo(1, 3);
+  await expect(page.getByTestId('try-time')).toHaveText(/^[\d.]+ (ms|s) on wasm$/);
+  await expect(page.getByTestId('try-energy')).toHaveText(/[µmn]?Wh/);
+  // Each bar also says its value in words, for screen readers.
+  await expect(page.getByTestId('try-probabilities').locator('li[data-class="1"]')).toContainText(/1\s*\d+\.\d%/);
+
+  // Clear, then a "0": one closed loop.
+  await page.getByTestId('try-panel').getByRole('button', { name: 'Clear the drawing' }).click();
+  await stroke(page, loop);
+  await expect(page.getByTestId('try-top-class')).toHaveAttribute('data-class', '0');
+  s = await shown(page);
+  expect(s.sum).toBeCloseTo(1, 3);
+
+  // An uploaded photo of a "1" is read as a digit; a file that is no image is named.
+  const upload = page.getByTestId('try-upload');
+  await upload.setInputFiles({ name: 'one.png', mimeType: 'image/png', buffer: await photoOfOne(page) });
+  await expect(page.getByTestId('try-result')).toContainText('one.png:');
+  await expect(page.getByTestId('try-top-class')).toHaveAttribute('data-class', '1');
+  await upload.setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: Buffer.from('not a png') });
+  await expect(page.getByTestId('try-error')).toHaveText('photo.png could not be decoded as a PNG, JPEG or WebP image; nothing was classified.');
+  await expect(page.getByTestId('try-top-class')).toHaveAttribute('data-class', '1');
+
+  // The exported file (uint8 by default) classifies the same input the same way.
+  await expect(page.getByTestId('try-panel').getByRole('radio', { name: /exported file/ })).toBeDisabled();
+  // Built through the page's automation handle (the Compression panel's export), so this spec does
+  // not depend on where that panel sits in the workspace.
+  await page.evaluate(() => (window as unknown as { labAutomation: { exportZip(): Promise<string | null> } }).labAutomation.exportZip());
+  await page.getByTestId('try-panel').getByRole('radio', { name: /exported file \(trained model, uint8\)/ }).check();
+  await expect(page.getByTestId('try-result')).toHaveAttribute('data-model', 'export');
+  await expect(page.getByTestId('try-top-class')).toHaveAttribute('data-class', '1');
+  expect((await shown(page)).sum).toBeCloseTo(1, 3);
+
+  // The keyboard's way: a test digit, with its true class shown.
+  await page.getByTestId('try-panel').getByRole('button', { name: 'Use a test digit' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('try-result')).toContainText('test example 1 of');
+  await expect(page.getByTestId('try-true-class')).toHaveText(/^\d$/);
+  const axe = await new AxeBuilder({ page }).include('[data-testid=try-panel]').withTags(['wcag2a', 'wcag2aa']).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`)).toEqual([]);
+});
+
+test('a typed 2-D point is classified, and a bad one is named without losing the result', async ({ page }) => {
+  await openLab(page, 'dataset=blobs&samples=600&hidden=16&epochs=5&lr=0.03&batch=32&seed=3&backend=wasm');
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  expect(await waitForEnd(page)).toBe('finished');
+  await expect(page.getByTestId('try-hint')).toContainText('Type a point (x, y)');
+
+  // The blobs sit on a circle of radius 0.6: class 0 at angle 0, class 1 at 120°, class 2 at 240°.
+  for (const [x, y, cls, read] of [['0.6', '0', '0', '0.6, 0'], ['-0,3', '0.52', '1', '-0.3, 0.52'], ['-0.3', '-0.52', '2', '-0.3, -0.52']] as const) {
+    await page.getByLabel('x', { exact: true }).fill(x);
+    await page.getByLabel('y', { exact: true }).fill(y);
+    await page.getByTestId('try-panel').getByRole('button', { name: 'Classify' }).click();
+    await expect(page.getByTestId('try-top-class')).toHaveAttribute('data-class', cls);
+    await expect(page.getByTestId('try-result')).toContainText(`the point (${read})`);
+    const s = await shown(page);
+    expect(s.bars).toBe(3);
+    expect(s.sum).toBeCloseTo(1, 3);
+  }
+
+  // The panel with a result passes axe's WCAG A/AA rules.
+  const axe = await new AxeBuilder({ page }).include('[data-testid=try-panel]').withTags(['wcag2a', 'wcag2aa']).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`)).toEqual([]);
+
+  await page.getByLabel('y', { exact: true }).fill('north');
+  await page.getByTestId('try-panel').getByRole('button', { name: 'Classify' }).click();
+  await expect(page.getByTestId('try-error')).toHaveText('y is "north", not a number; nothing was classified.');
+  await expect(page.getByTestId('try-top-class')).toHaveAttribute('data-class', '2');
+});
