@@ -15,6 +15,9 @@ import { benchmarkDeployment } from './deploy';
 import type { DeploymentRequest } from '../src/core/deploy';
 import type { GramsCO2PerKWh, WattHours } from '../src/core/units';
 import { distillStudent, exportForDownload, importZip, oneShot, RunPruning, type CompressionState } from './compress-lab';
+import { loadOwnFiles, storedOwnData } from './own-data';
+import type { OwnDataFiles } from './contract';
+import type { OwnDataSettings } from '../src/core/data/own';
 
 const base = new URL(import.meta.env.BASE_URL, self.location.origin).href;
 
@@ -193,6 +196,8 @@ const api = {
     if (!compression.model) return Promise.reject(new Error('There is no trained model yet: train one first.'));
     return benchmarkDeployment(compression.model, compression.data?.test ?? null, request);
   },
+  loadOwnData: (request: OwnDataFiles) => loadOwnFiles({ ...request, files: request.files.map((f) => ({ path: f.path, bytes: new Uint8Array(f.bytes) })) }),
+  storedOwnData: async (fingerprint: string, settings: OwnDataSettings) => (await storedOwnData(fingerprint, settings))?.preview ?? null,
   loseGpuDeviceForTest: () => {
     gpuDevice?.destroy();
   },

@@ -8,7 +8,7 @@ const settings = { label: '', features: [], testFraction: 0.2, seed: 3 };
 describe('own data in the worker', () => {
   it('streams a large table through the builder in chunks', () => {
     const rows = Array.from({ length: 60_000 }, (_, i) => `${i % 97},${(i * 7) % 13},${i % 3 === 0 ? 'a' : 'b'}`);
-    const d = readTable(strToU8(`x,y,label\n${rows.join('\n')}\n`), 'big.csv', settings);
+    const d = readTable(strToU8(`x,y,label\n${rows.join('\n')}\n`), 'big.csv', settings).tabular;
     expect(exampleCount(d.split.train) + exampleCount(d.split.test)).toBe(60_000);
     expect(d.classes).toEqual(['a', 'b']);
   });
