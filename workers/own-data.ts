@@ -83,6 +83,9 @@ export interface ImageDataset {
   readonly notices: readonly string[];
 }
 
+/** Images decoded concurrently (the browser decodes them on its own threads); the order of the examples stays the files' order. */
+const DECODE_AT_ONCE = 16;
+
 /** Decodes one image file to RGBA pixels, or null when the browser cannot decode it. */
 async function decode(bytes: Uint8Array): Promise<{ data: Uint8ClampedArray; width: number; height: number } | null> {
   try {
@@ -105,15 +108,17 @@ export async function readImages(files: ReadonlyMap<string, Uint8Array>, name: s
   const labels: number[] = [];
   const corrupt: string[] = [];
   const sizes: { width: number; height: number }[] = [];
-  for (const [i, f] of set.files.entries()) {
-    const pixels = await decode(files.get(f.path) as Uint8Array);
-    if (!pixels) corrupt.push(f.path);
-    else {
+  for (let start = 0; start < set.files.length; start += DECODE_AT_ONCE) {
+    const batch = set.files.slice(start, start + DECODE_AT_ONCE);
+    const decoded = await Promise.all(batch.map((f) => decode(files.get(f.path) as Uint8Array)));
+    decoded.forEach((pixels, k) => {
+      const f = batch[k] as (typeof batch)[number];
+      if (!pixels) return void corrupt.push(f.path);
       x.set(toExample(pixels.data, pixels.width, pixels.height, shape), labels.length * featureSize);
       labels.push(f.label);
       sizes.push({ width: pixels.width, height: pixels.height });
-    }
-    if (i % 50 === 49) onProgress?.(i + 1, set.files.length);
+    });
+    onProgress?.(start + batch.length, set.files.length);
   }
   const counts = set.classes.map((_, c) => labels.filter((l) => l === c).length);
   const thin = set.classes.filter((_, c) => (counts[c] as number) < 2);
