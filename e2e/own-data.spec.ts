@@ -112,30 +112,47 @@ test('a link to your own data, opened in a fresh profile, asks for the file and 
   await fresh.close();
 });
 
-test('the runner trains on a file with every default, and on a zip and the binary format with a link', async () => {
+test('images added class by class, and a file in the lab binary format, load with their per-class counts', async ({ page }) => {
+  await openLab(page, 'backend=wasm');
+  await page.getByText('Add images class by class').click();
+  const shade = (v: number) => png(8, 8, () => [v, v, v]);
+  for (const [cls, v] of [['night', 10], ['day', 240]] as const) {
+    await page.getByTestId('own-class-name').fill(cls);
+    await page.getByTestId('own-class-files').setInputFiles([0, 1, 2].map((i) => file(`${cls}${i}.png`, shade(v + i), 'image/png')));
+  }
+  await expect(page.getByTestId('own-pending')).toHaveText(['night: 3 images', 'day: 3 images'].join(''));
+  await page.getByRole('button', { name: 'Train on these 6 images' }).click();
+  await expect(page.getByTestId('own-data-counts')).toContainText('day3');
+  await expect(page.getByTestId('own-data-counts')).toContainText('night3');
+  await expect(page.getByTestId('own-data-summary')).toContainText('night-day images: 6 examples');
+
+  // The lab's binary format: 40 4x4 one-channel images of two classes.
+  const labels = Uint8Array.from({ length: 40 }, (_, i) => i % 2);
+  const pixels = Uint8Array.from({ length: 40 * 16 }, (_, k) => ((labels[Math.floor(k / 16)] as number) ? 230 : 20));
+  await upload(page, 'tiny.bin', encodeDatasetFile({ rows: 4, cols: 4, channels: 1, numClasses: 2, pixels, labels }), 'application/octet-stream');
+  await expect(page.getByTestId('own-data-summary')).toContainText('tiny.bin: 40 examples');
+  await expect(page.getByTestId('own-data-summary')).toContainText('shape 4×4×1');
+});
+
+test('the runner trains on a table with the defaults, and on a zip of class folders with a link', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'own-'));
   const csvPath = join(dir, 'sizes.csv');
   writeFileSync(csvPath, europeanCsv(300));
   const out = join(dir, 'result.json');
-  const r = await lab(['run', '{}', '--data', csvPath, '--out', out]);
+  // Every default but the backend ("auto" would time each backend first; `'{}'` works the same, slower).
+  const r = await lab(['run', '{"backend": "wasm"}', '--data', csvPath, '--out', out]);
   expect(r.stderr).not.toContain('problem');
   expect(r.code).toBe(0);
   const saved = JSON.parse(readFileSync(out, 'utf8')) as LabResult;
   expect(saved.config.data).toMatchObject({ dataset: 'table', name: 'sizes.csv', fingerprint: sha256(readFileSync(csvPath)) });
   expect(r.stdout).toContain(`data sizes.csv (table, SHA-256 ${sha256(readFileSync(csvPath)).slice(0, 12)}`);
+  expect(r.stdout).toContain('model mlp');
 
   const zipPath = join(dir, 'shades.zip');
   writeFileSync(zipPath, classFolderZip(10));
   const z = await lab(['run', '#backend=wasm&model=mlp&hidden=8&epochs=1', '--data', zipPath]);
   expect(z.code).toBe(0);
-  expect(z.stdout).toContain('data shades.zip (images');
-
-  // The lab's binary format: 40 4x4 one-channel images of two classes.
-  const labels = Uint8Array.from({ length: 40 }, (_, i) => i % 2);
-  const pixels = Uint8Array.from({ length: 40 * 16 }, (_, k) => ((labels[Math.floor(k / 16)] as number) ? 230 : 20));
-  const binPath = join(dir, 'tiny.bin');
-  writeFileSync(binPath, encodeDatasetFile({ rows: 4, cols: 4, channels: 1, numClasses: 2, pixels, labels }));
-  const b = await lab(['run', '#backend=wasm&model=mlp&hidden=8&epochs=1', '--data', binPath]);
-  expect(b.code).toBe(0);
-  expect(b.stdout).toContain('data tiny.bin (images');
+  // The link's model=mlp holds; without it the images would choose the CNN.
+  expect(z.stdout).toContain('data shades.zip (images, SHA-256');
+  expect(z.stdout).toContain('2 classes: dark, light), model mlp');
 });

@@ -31,14 +31,14 @@ export class OwnData {
   loading = $state<string | null>(null);
   /** The link names own data this browser does not have: the file to ask for. */
   asked = $state.raw<{ readonly name: string; readonly fingerprint: string } | null>(null);
-  /** Images added class by class, not yet handed over: class name -> files. */
-  pending = $state.raw<ReadonlyMap<string, readonly Blob[]>>(new Map());
+  /** Images added class by class, not yet handed over, in the order the classes were added. */
+  pending = $state.raw<readonly { readonly name: string; readonly files: readonly Blob[] }[]>([]);
 
   /** The fingerprint and settings the preview was read with: a sync with the same ones does nothing. */
   private shownKey = '';
 
   readonly phase: OwnDataPhase = $derived(this.loading ? 'loading' : this.asked ? 'missing' : this.preview ? 'ready' : 'empty');
-  readonly pendingCount = $derived([...this.pending.values()].reduce((n, files) => n + files.length, 0));
+  readonly pendingCount = $derived(this.pending.reduce((n, c) => n + c.files.length, 0));
 
   constructor(
     private readonly worker: OwnDataWorker,
@@ -79,19 +79,18 @@ export class OwnData {
   addToClass(className: string, files: readonly Blob[]): void {
     const name = className.trim().replace(/[/\\]/g, '-');
     if (name === '' || files.length === 0) return;
-    const next = new Map(this.pending);
-    next.set(name, [...(next.get(name) ?? []), ...files]);
-    this.pending = next;
+    const old = this.pending.find((c) => c.name === name);
+    this.pending = old ? this.pending.map((c) => (c === old ? { name, files: [...c.files, ...files] } : c)) : [...this.pending, { name, files }];
   }
 
   clearPending(): void {
-    this.pending = new Map();
+    this.pending = [];
   }
 
   /** Hands the images added class by class to the worker as one set of class folders. */
   async usePending(): Promise<boolean> {
-    const files = [...this.pending].flatMap(([cls, blobs]) => blobs.map((file, i) => ({ path: `${cls}/${String(i + 1).padStart(5, '0')}.${extensionOf(file)}`, file })));
-    const ok = await this.load(files, `${[...this.pending.keys()].join('-')} images`);
+    const files = this.pending.flatMap((c) => c.files.map((file, i) => ({ path: `${c.name}/${String(i + 1).padStart(5, '0')}.${extensionOf(file)}`, file })));
+    const ok = await this.load(files, `${this.pending.map((c) => c.name).join('-')} images`);
     if (ok) this.clearPending();
     return ok;
   }
