@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { zipSync, strToU8 } from 'fflate';
-import { loadOwnFiles, packClassFiles, readOwnFile, readTable, unzipImages } from './own-data';
+import { loadOwnFiles, packClassFiles, readOwnFile, readTable, storedOwnData, unzipImages } from './own-data';
 import { exampleCount } from '../src/core/data/dataset';
 import { encodeDatasetFile } from '../src/core/data/format';
 
@@ -68,5 +68,16 @@ describe('own files', () => {
     const bytes = encodeDatasetFile({ rows: 2, cols: 2, channels: 1, numClasses: 2, pixels: new Uint8Array(40), labels });
     const { preview } = await readOwnFile(bytes, 'd.bin', 'e'.repeat(64), settings2);
     expect(preview).toMatchObject({ kind: 'images', fileKind: 'catd', classes: ['0', '1'], counts: [5, 5], shape: [2, 2, 1] });
+  });
+});
+
+describe('own data read again', () => {
+  it('reads the last file again with other settings even where nothing could be kept', async () => {
+    const csv = strToU8('a,b,label\n1,5,x\n2,6,y\n3,7,x\n4,8,y\n5,9,x\n6,1,y\n');
+    const settings = { label: '', features: [], imageSize: '28-gray' as const, testFraction: 0.34, seed: 3 };
+    const first = await loadOwnFiles({ files: [{ path: 't.csv', bytes: csv }], name: 't.csv', settings, expected: null });
+    const again = await storedOwnData(first.fingerprint, { ...settings, features: ['a'] });
+    expect(again?.preview.shape).toEqual([1]);
+    expect(await storedOwnData('9'.repeat(64), settings)).toBeNull();
   });
 });

@@ -207,6 +207,8 @@ export function packClassFiles(files: readonly OwnFile[]): Uint8Array {
 
 /** The data read last: a second read of the same file with the same settings (the backend probe, then the run) is free. */
 let cache: { readonly key: string; readonly data: LoadedOwnData } | null = null;
+/** The file loaded last, so other settings can read it again where IndexedDB keeps nothing (a private window). */
+let lastFile: { readonly fingerprint: string; readonly name: string; readonly bytes: Uint8Array } | null = null;
 const cacheKey = (fingerprint: string, settings: OwnDataSettings) => `${fingerprint}|${JSON.stringify(settings)}`;
 
 export interface OwnDataRequest {
@@ -231,6 +233,7 @@ export async function loadOwnFiles(request: OwnDataRequest): Promise<OwnDataPrev
   if (expected && expected.fingerprint !== '' && expected.fingerprint !== fingerprint) throw new Error(fingerprintMismatch(expected.name, expected.fingerprint, request.name, fingerprint));
   const data = await readOwnFile(bytes, request.name, fingerprint, request.settings, hashMs);
   cache = { key: cacheKey(fingerprint, request.settings), data };
+  lastFile = { fingerprint, name: request.name, bytes };
   try {
     await storeOwnFile(fingerprint, { name: request.name, bytes });
     return data.preview;
@@ -243,7 +246,7 @@ export async function loadOwnFiles(request: OwnDataRequest): Promise<OwnDataPrev
 export async function storedOwnData(fingerprint: string, settings: OwnDataSettings): Promise<LoadedOwnData | null> {
   const key = cacheKey(fingerprint, settings);
   if (cache?.key === key) return cache.data;
-  const stored = await storedOwnFile(fingerprint).catch(() => null);
+  const stored = lastFile?.fingerprint === fingerprint ? lastFile : await storedOwnFile(fingerprint).catch(() => null);
   if (!stored) return null;
   const data = await readOwnFile(stored.bytes, stored.name, fingerprint, settings);
   cache = { key, data };
