@@ -112,6 +112,21 @@ test('a link to your own data, opened in a fresh profile, asks for the file and 
   await fresh.close();
 });
 
+test('choosing another label column and leaving a feature out reads the table again, and the link follows', async ({ page }) => {
+  await openLab(page, 'backend=wasm');
+  await upload(page, 'sizes.csv', europeanCsv(120));
+  await expect(page.getByTestId('own-data-summary')).toContainText('3 classes');
+  await page.getByTestId('own-label').selectOption('colour');
+  await expect(page.getByTestId('own-data-counts')).toContainText('blau');
+  await expect(page.getByTestId('own-data-notices')).toContainText('row(s) without a label (column "colour") were left out');
+  await expect.poll(() => page.url()).toContain('label=colour');
+  await expect.poll(() => page.url()).toMatch(/classes=blau,gr(%C3%BC|ü)n,rot/);
+  await page.getByRole('checkbox', { name: 'Use weight as a feature' }).uncheck();
+  await expect.poll(() => page.url()).toContain('features=id,length,note,size');
+  // id, length and the three sizes one-hot (note is free text, left out).
+  await expect(page.getByTestId('own-data-summary')).toContainText('examples of shape 5');
+});
+
 test('images added class by class, and a file in the lab binary format, load with their per-class counts', async ({ page }) => {
   await openLab(page, 'backend=wasm');
   await page.getByText('Add images class by class').click();
