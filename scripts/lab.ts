@@ -1,26 +1,30 @@
 /**
  * The headless runner: reproduces a shared experiment from a terminal.
  *
- *   npm run lab -- run <link | hash | config.json> [--out result.json] [--export model.zip] [--deploy [--latency-ms N]] [--build] [--timeout-min N]
+ *   npm run lab -- run <link | hash | config.json | '{json}'> [--data FILE] [--out result.json] [--export model.zip] [--deploy [--latency-ms N]] [--build] [--timeout-min N]
  *
  * Serves the built app, drives Chromium headless through Playwright, runs the experiment to the
  * end and writes the result file (schemaVersion 1, see the README); `--export` also writes the model
  * export zip (and fills the result's `compression`). A bad link or config exits 2
  * with the same named-field messages the app shows; a failed run exits 1. The result file holds
- * `resultLink`, the result link of the run.
+ * `resultLink`, the result link of the run. `--data FILE` trains on your own data (issue 15): a CSV/TSV
+ * table, a zip of class folders or a file in the lab's binary format, loaded through the page's
+ * Data panel as a person would; its type decides the dataset kind and, unless the experiment names
+ * one, the model (a table: the MLP; images: the CNN). A link that names a fingerprint accepts only that file.
  *
  *   npm run lab -- compare <links, files or text files ...> [--csv out.csv] [--group SETTING]   (scripts/compare.ts)
  *   npm run lab -- verify <links or result files ...> [--out report.json]                      (scripts/verify.ts)
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseConfigJson, parseLink, serialiseLink } from '../src/core/config/link.ts';
-import type { ParsedConfig } from '../src/core/config/schema.ts';
+import type { ExperimentConfig, ModelKind, ParsedConfig } from '../src/core/config/schema.ts';
+import type { Page } from '@playwright/test';
 import { validateResult, type LabResult } from '../src/core/result.ts';
 import { ensureBuilt, openLab, runCli } from './harness.ts';
 import { COMPARE_USAGE, parseCompareArgs, runCompare, type CompareArgs } from './compare.ts';
 import { VERIFY_USAGE, parseVerifyArgs, runVerify, type VerifyArgs } from './verify.ts';
 
-const RUN_USAGE = 'usage: npm run lab -- run <link | #hash | config.json> [--out result.json] [--export model.zip] [--deploy [--latency-ms N]] [--build] [--timeout-min N]';
+const RUN_USAGE = "usage: npm run lab -- run <link | #hash | config.json | '{json}'> [--data FILE] [--out result.json] [--export model.zip] [--deploy [--latency-ms N]] [--build] [--timeout-min N]";
 const USAGE = [RUN_USAGE, COMPARE_USAGE, VERIFY_USAGE].join('\n');
 
 interface Args {
@@ -32,16 +36,19 @@ interface Args {
   /** Run the deployment benchmark after training (issue 7); off by default to keep runs fast. */
   deploy: boolean;
   latencyMs: number;
+  /** Own data to train on: a CSV/TSV, a zip of class folders or a file in the lab's binary format. */
+  data: string | null;
 }
 
 function parseArgs(argv: string[]): Args {
   const [command, input, ...rest] = argv;
   if (command !== 'run' || !input) throw new Error(USAGE);
-  const args: Args = { input, out: null, exportZip: null, build: false, timeoutMin: 60, deploy: false, latencyMs: 20 };
+  const args: Args = { input, out: null, exportZip: null, build: false, timeoutMin: 60, deploy: false, latencyMs: 20, data: null };
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i];
     if (flag === '--out') args.out = rest[++i] ?? null;
     else if (flag === '--export') args.exportZip = rest[++i] ?? null;
+    else if (flag === '--data') args.data = rest[++i] ?? null;
     else if (flag === '--build') args.build = true;
     else if (flag === '--deploy') args.deploy = true;
     else if (flag === '--latency-ms') args.latencyMs = Number(rest[++i]);
@@ -50,6 +57,8 @@ function parseArgs(argv: string[]): Args {
   }
   if (args.out === null && rest.includes('--out')) throw new Error(`--out needs a file name\n${USAGE}`);
   if (args.exportZip === null && rest.includes('--export')) throw new Error(`--export needs a file name\n${USAGE}`);
+  if (args.data === null && rest.includes('--data')) throw new Error(`--data needs a file name\n${USAGE}`);
+  if (args.data !== null && !existsSync(args.data)) throw new Error(`--data ${args.data}: no such file`);
   if (!(args.latencyMs > 0)) throw new Error(`--latency-ms needs a positive number of milliseconds\n${USAGE}`);
   if (!(args.timeoutMin > 0)) throw new Error(`--timeout-min needs a positive number\n${USAGE}`);
   return args;
@@ -57,6 +66,7 @@ function parseArgs(argv: string[]): Args {
 
 /** Reads a link, a bare hash, or a JSON config file. */
 export function readExperiment(input: string): ParsedConfig & { source: string } {
+  if (input.trim().startsWith('{')) return { ...parseConfigJson(input), source: 'JSON' };
   if (input.endsWith('.json') || (existsSync(input) && !input.includes('#'))) {
     if (!existsSync(input)) return { ...parseConfigJson('null'), issues: [{ field: '(config)', message: `${input}: no such file.` }], source: input };
     return { ...parseConfigJson(readFileSync(input, 'utf8')), source: input };
@@ -74,6 +84,14 @@ async function main(args: Args): Promise<number> {
   ensureBuilt(args.build);
   const session = await openLab(serialiseLink(config));
   const { page } = session;
+  if (args.data) {
+    const problem = await loadOwnData(page, args.data, explicitModel(args.input, config));
+    if (problem) {
+      console.error(`The data file was not loaded: ${problem}`);
+      await session.close();
+      return 2;
+    }
+  }
   const ticker = setInterval(() => {
     void page
       .locator('[data-testid=status]')
@@ -160,6 +178,35 @@ async function main(args: Args): Promise<number> {
     clearInterval(ticker);
     await session.close();
   }
+}
+
+/** The model the experiment names itself (a link's `model=` or a config's model.kind), or null when the data's type may choose. */
+function explicitModel(input: string, config: ExperimentConfig): ModelKind | null {
+  const trimmed = input.trim();
+  if (trimmed.startsWith('{') || input.endsWith('.json')) {
+    const text = trimmed.startsWith('{') ? trimmed : readFileSync(input, 'utf8');
+    const model = (JSON.parse(text) as { model?: { kind?: unknown } }).model;
+    return model?.kind === undefined ? null : config.model.kind;
+  }
+  const hash = input.slice(input.indexOf('#') + 1);
+  return hash.split('&').some((pair) => pair.startsWith('model=')) ? config.model.kind : null;
+}
+
+/**
+ * Loads own data through the page's Data panel (the worker parses it, as for a person); the
+ * experiment's own model choice is put back if the data's type changed it. Returns the panel's
+ * error, or null when the data is ready.
+ */
+async function loadOwnData(page: Page, file: string, model: ModelKind | null): Promise<string | null> {
+  await page.getByTestId('own-data-file').setInputFiles(file);
+  await page.waitForFunction(() => document.querySelector('[data-testid=own-data-error]') !== null || (document.querySelector('[data-testid=own-data]')?.getAttribute('data-phase') === 'ready' && /fingerprint=[0-9a-f]{64}/.test(location.hash)), undefined, { timeout: 600_000 });
+  const error = await page.locator('[data-testid=own-data-error]').textContent({ timeout: 100 }).catch(() => null);
+  if (error) return error;
+  if (model) await page.locator('select[name=model]').selectOption(model);
+  const { config } = parseLink(await page.evaluate(() => location.hash));
+  const d = config.data;
+  console.log(`data ${d.name} (${d.dataset}, SHA-256 ${d.fingerprint.slice(0, 12)}…, examples of shape ${d.shape.join('x')}, ${d.classes.length} classes: ${d.classes.slice(0, 10).join(', ')}${d.classes.length > 10 ? ', …' : ''}), model ${config.model.kind}`);
+  return null;
 }
 
 type Command = { kind: 'run'; args: Args } | { kind: 'compare'; args: CompareArgs } | { kind: 'verify'; args: VerifyArgs };

@@ -14,6 +14,18 @@ import type { GramsCO2PerKWh, WattHours } from '../src/core/units';
 import type { GridBounds } from '../src/core/inspect/boundary';
 import type { Confusion } from '../src/core/inspect/confusion';
 import type { DeviceProfile } from '../src/core/energy/profile-types';
+import type { OwnDataPreview, OwnDataSettings } from '../src/core/data/own';
+
+/** Files the page hands over for own data (issue 15): each buffer is transferred. */
+export interface OwnDataFiles {
+  /** Each file's path (its class folder and name, for images) and bytes. */
+  readonly files: readonly { readonly path: string; readonly bytes: ArrayBuffer }[];
+  /** The name shown and kept in the link. */
+  readonly name: string;
+  readonly settings: OwnDataSettings;
+  /** What the link asks for: another file is refused, and the mismatch named. */
+  readonly expected: { readonly name: string; readonly fingerprint: string } | null;
+}
 
 /** One-shot pruning of the trained model, with optional fine-tuning. */
 export interface OneShotOutcome {
@@ -237,6 +249,14 @@ export interface LabWorkerApi {
   predict(request: PredictRequest): Promise<Prediction>;
   /** Test example `index` (modulo the split's size) of the last run; its buffer is transferred. */
   testExample(index: number): Promise<TestExample>;
+  /**
+   * Own data (issue 15): parses a table or decodes images here in the worker, keeps the bytes in
+   * IndexedDB under their SHA-256 and returns the preview. Rejects with a message naming what is
+   * wrong and where (a line, a column, a file); nothing loaded before is lost then.
+   */
+  loadOwnData(request: OwnDataFiles): Promise<OwnDataPreview>;
+  /** The preview of own data this browser keeps under `fingerprint`, read with `settings`; null when it has none. */
+  storedOwnData(fingerprint: string, settings: OwnDataSettings): Promise<OwnDataPreview | null>;
   /** Destroys the GPU device, as a driver reset would; used by tests of the lost-device path. */
   loseGpuDeviceForTest(): void;
   /**

@@ -1,8 +1,9 @@
-/** Loads the dataset a config asks for: the MNIST-format file from a URL, or a synthetic set. */
-import type { ExperimentConfig } from '../src/core/config/schema';
+/** Loads the dataset a config asks for: the MNIST-format file from a URL, a synthetic set, or your own data kept in this browser. */
+import { isOwnData, type ExperimentConfig } from '../src/core/config/schema';
 import { splitDataset, type Dataset, type SplitDataset } from '../src/core/data/dataset';
 import { DatasetFormatError, datasetFromImageFile, decodeDatasetFile, readDatasetStream } from '../src/core/data/format';
 import { syntheticDataset } from '../src/core/data/synthetic';
+import { ownDataset } from './own-data';
 
 /** Where the built-in MNIST file is served, relative to the app. */
 export const BUILTIN_MNIST_PATH = 'data/mnist-10k.bin';
@@ -42,6 +43,7 @@ export function datasetUrl(config: ExperimentConfig, base: string): string {
 /** Loads and splits the data of a run; the split depends only on the data and the seed. */
 export async function loadData(config: ExperimentConfig, base: string): Promise<SplitDataset> {
   const { dataset, samples, noise, testFraction } = config.data;
+  if (isOwnData(dataset)) return ownDataset(config);
   const full = dataset === 'mnist' ? await fetchDataset(datasetUrl(config, base)) : syntheticDataset(dataset, samples, noise, config.train.seed);
   return splitDataset(full, testFraction, config.train.seed);
 }

@@ -19,6 +19,9 @@ import { modelSnapshot, snapshotBuffers } from './inspect';
 import type { InspectRequest, InspectSnapshot } from './contract';
 import { ExportedModel, predictOne, testExample } from './predict';
 import type { PredictRequest, TestExample } from './contract';
+import { loadOwnFiles, storedOwnData } from './own-data';
+import type { OwnDataFiles } from './contract';
+import type { OwnDataSettings } from '../src/core/data/own';
 
 const base = new URL(import.meta.env.BASE_URL, self.location.origin).href;
 
@@ -217,6 +220,8 @@ const api = {
     const example = testExample(data.test, index);
     return Comlink.transfer(example, [example.input]);
   },
+  loadOwnData: (request: OwnDataFiles) => loadOwnFiles({ ...request, files: request.files.map((f) => ({ path: f.path, bytes: new Uint8Array(f.bytes) })) }),
+  storedOwnData: async (fingerprint: string, settings: OwnDataSettings) => (await storedOwnData(fingerprint, settings))?.preview ?? null,
   loseGpuDeviceForTest: () => {
     gpuDevice?.destroy();
   },

@@ -16,6 +16,8 @@ import type { SavedRunInfo } from '../core/train/checkpoint';
 import type { RunSummary, TrainEvent } from '../core/train/types';
 import type { GramsCO2PerKWh, WattHours } from '../core/units';
 import type { InspectRequest, InspectSnapshot } from '../../workers/contract';
+import type { OwnDataFiles } from '../../workers/contract';
+import type { OwnDataPreview, OwnDataSettings } from '../core/data/own';
 
 /** The rejection of every call pending when the worker was reset. */
 export class WorkerResetError extends Error {
@@ -169,6 +171,16 @@ export class WorkerBridge {
 
   testExample(index: number, signal?: AbortSignal): Promise<TestExample> {
     return this.call((w) => w.testExample(index), signal);
+  }
+
+  /** Hands own data to the worker to parse and keep (issue 15); the buffers are transferred. */
+  loadOwnData(request: OwnDataFiles, signal?: AbortSignal): Promise<OwnDataPreview> {
+    const buffers = request.files.map((f) => f.bytes);
+    return this.call((w) => w.loadOwnData(Comlink.transfer({ ...request, settings: plainCopy(request.settings), expected: plainCopy(request.expected) }, buffers)), signal);
+  }
+
+  storedOwnData(fingerprint: string, settings: OwnDataSettings, signal?: AbortSignal): Promise<OwnDataPreview | null> {
+    return this.call((w) => w.storedOwnData(fingerprint, plainCopy(settings)), signal);
   }
 
   loseGpuDeviceForTest(): void {

@@ -27,6 +27,8 @@ export interface CompressionHost {
 
 /** Labels of the classes, for metadata.json. */
 export function classLabels(config: ExperimentConfig, numClasses: number): string[] {
+  // Own data names its classes (issue 15).
+  if (config.data.classes.length === numClasses) return [...config.data.classes];
   return Array.from({ length: numClasses }, (_, i) => (config.data.dataset === 'mnist' ? String(i) : `class ${i}`));
 }
 

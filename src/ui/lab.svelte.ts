@@ -19,6 +19,7 @@ import { Sweep } from './sweep.svelte';
 import { TraceShelf } from './traces.svelte';
 import { Inspect } from './inspect.svelte';
 import { TryModel } from './try.svelte';
+import { OwnData } from './owndata.svelte';
 
 /** Where the page is, without its hash; bundled traces are fetched beside it. */
 export type PageAddress = () => string;
@@ -72,6 +73,8 @@ export class Lab {
     this.sweep = new Sweep(this, pageAddress);
   }
 
+  /** Your own data (issue 15): tables and images read in the worker, kept in this browser. */
+  readonly ownData = new OwnData(this.bridge, () => this.config);
   /** Pruning, distillation, the energy budget's rule, the export and its report. */
   readonly compression = new Compression({
     worker: this.bridge,

@@ -52,6 +52,8 @@ export function valueFromText(spec: FieldSpec, text: string): unknown {
     case 'intList':
       if (text === '') return [];
       return text.split(',').map((part) => (NUMBER_TEXT.test(part.trim()) ? Number(part.trim()) : part));
+    case 'textList':
+      return text === '' ? [] : text.split(',').map(unescapeItem);
     default:
       return text;
   }
@@ -59,8 +61,13 @@ export function valueFromText(spec: FieldSpec, text: string): unknown {
 
 /** Writes a field's value as the text used in links and forms. */
 export function valueToText(spec: FieldSpec, value: unknown): string {
+  if (spec.kind === 'textList') return (value as string[]).map(escapeItem).join(',');
   return spec.kind === 'intList' ? (value as number[]).join(',') : String(value);
 }
+
+/** A list item in a link or form: `,` and `%` inside a name (a column "Price, EUR") are escaped. */
+const escapeItem = (item: string): string => item.replace(/%/g, '%25').replace(/,/g, '%2C');
+const unescapeItem = (item: string): string => item.replace(/%2C/gi, ',').replace(/%25/g, '%');
 
 function decode(text: string): string | null {
   try {

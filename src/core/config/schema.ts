@@ -10,13 +10,21 @@ import { testExampleCount } from '../data/dataset';
 /** Version of the config format. A link or file with another version is reported, not guessed at. */
 export const CONFIG_VERSION = 1;
 
-export const DATASETS = ['mnist', 'spiral', 'circles', 'xor', 'blobs'] as const;
+export const DATASETS = ['mnist', 'spiral', 'circles', 'xor', 'blobs', 'table', 'images'] as const;
+/** The generated 2-D point sets. */
+export const SYNTHETIC_DATASETS = ['spiral', 'circles', 'xor', 'blobs'] as const;
+/** Your own data (issue 15): a CSV/TSV table, or images in class folders, kept in this browser. */
+export const OWN_DATASETS = ['table', 'images'] as const;
+/** The example size own images are resized to: 28x28 grayscale (MNIST-like) or 32x32 RGB (CIFAR-like). */
+export const IMAGE_SIZES = ['28-gray', '32-rgb'] as const;
 export const MODEL_KINDS = ['mlp', 'cnn'] as const;
 export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'elu'] as const;
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam'] as const;
 export const BACKEND_CHOICES = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
 
 export type DatasetId = (typeof DATASETS)[number];
+export type OwnDatasetId = (typeof OWN_DATASETS)[number];
+export type ImageSize = (typeof IMAGE_SIZES)[number];
 export type ModelKind = (typeof MODEL_KINDS)[number];
 export type Activation = (typeof ACTIVATIONS)[number];
 export type OptimizerId = (typeof OPTIMIZERS)[number];
@@ -53,6 +61,20 @@ export interface ExperimentConfig {
     noise: number;
     /** Share of the data held out for testing. */
     testFraction: number;
+    /**
+     * Own data only (table, images): what identifies it, never the data itself. The file's
+     * name, its SHA-256 (hex; the bytes are kept in this browser's IndexedDB under it), the
+     * shape of one example and the class names, as the file gave them when it was loaded.
+     */
+    name: string;
+    fingerprint: string;
+    shape: number[];
+    classes: string[];
+    /** Table only: the label column ('' = the last column) and the feature columns ([] = all others). */
+    label: string;
+    features: string[];
+    /** Images only: the size examples are resized to. */
+    imageSize: ImageSize;
   };
   model: {
     kind: ModelKind;
@@ -171,7 +193,7 @@ export interface ExperimentConfig {
 /** The default experiment: what `{}` and an empty link mean. */
 export const DEFAULT_CONFIG: Readonly<ExperimentConfig> = Object.freeze({
   v: CONFIG_VERSION,
-  data: { dataset: 'mnist', url: '', samples: 1000, noise: 0.1, testFraction: 0.2 },
+  data: { dataset: 'mnist', url: '', samples: 1000, noise: 0.1, testFraction: 0.2, name: '', fingerprint: '', shape: [], classes: [], label: '', features: [], imageSize: '28-gray' },
   model: { kind: 'mlp', hidden: [128], activation: 'relu', filters: [8, 16] },
   train: { optimizer: 'adam', learningRate: 0.001, momentum: 0.9, batchSize: 64, epochs: 2, seed: 42 },
   backend: 'auto',
@@ -185,7 +207,7 @@ export const DEFAULT_CONFIG: Readonly<ExperimentConfig> = Object.freeze({
   objective: { framework: 'off', alpha: 1, beta: 0.25, gamma: 0.25, penalty: 0.002, shrinkAfter: 1, shrinkBelow: 0.3, minKeep: 0.25, refIntensity: 0, maxBatch: 256 },
 } satisfies ExperimentConfig);
 
-type Kind = 'number' | 'int' | 'enum' | 'intList' | 'url' | 'text';
+type Kind = 'number' | 'int' | 'enum' | 'intList' | 'url' | 'text' | 'textList';
 
 /** Where a field is edited: the settings form renders data to objective; the others have their own panels. */
 export type FieldSection = 'meta' | 'data' | 'model' | 'train' | 'compress' | 'objective' | 'energy' | 'carbon' | 'schedule';
@@ -291,7 +313,27 @@ const choice = <T extends string>(key: string, path: string, label: string, sect
   options,
 });
 
-const synthetic = (c: ExperimentConfig) => c.data.dataset !== 'mnist';
+const synthetic = (c: ExperimentConfig) => isSynthetic(c.data.dataset);
+const ownData = (c: ExperimentConfig) => isOwnData(c.data.dataset);
+
+/** Whether a dataset is one of the generated 2-D point sets. */
+export function isSynthetic(dataset: DatasetId): dataset is (typeof SYNTHETIC_DATASETS)[number] {
+  return (SYNTHETIC_DATASETS as readonly string[]).includes(dataset);
+}
+
+/** Whether a dataset is the user's own (a table or images kept in this browser). */
+export function isOwnData(dataset: DatasetId): dataset is OwnDatasetId {
+  return (OWN_DATASETS as readonly string[]).includes(dataset);
+}
+
+/** Whether a dataset holds images (so a CNN can train on it). */
+export const isImageData = (dataset: DatasetId): boolean => dataset === 'mnist' || dataset === 'images';
+
+// A name or column header from a user's file: any printable text, no control characters.
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+const plainText = (max: number) => v.pipe(v.string(), v.maxLength(max), v.regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters'));
+const textList = (maxItems: number) => v.pipe(v.array(plainText(200)), v.maxLength(maxItems));
+const sha256Text = v.pipe(v.string(), v.regex(/^([0-9a-f]{64})?$/, 'a SHA-256 in hex'));
 const pruning = (c: ExperimentConfig) => c.compress.pruning === 'on';
 const overBudget = (c: ExperimentConfig) => c.compress.budgetWh > 0;
 const framework = (c: ExperimentConfig) => c.objective.framework === 'on';
@@ -303,13 +345,23 @@ export const FIELDS: readonly FieldSpec[] = [
   field('v', 'v', 'Config version', 'meta', 'int', `the config version ${CONFIG_VERSION}`, v.literal(CONFIG_VERSION)),
   choice('dataset', 'data.dataset', 'Dataset', 'data', DATASETS),
   field('dataUrl', 'data.url', 'Dataset URL (MNIST format)', 'data', 'url', 'an http(s) URL or a /path on this site of a dataset file (empty for the built-in MNIST)', datasetUrl, {
-    appliesWhen: (c) => !synthetic(c),
+    appliesWhen: (c) => c.data.dataset === 'mnist',
     placeholder: 'built-in MNIST (10,000 digits)',
   }),
+  field('dataName', 'data.name', 'Data file', 'meta', 'text', 'a file name of up to 200 characters', plainText(200), { appliesWhen: ownData }),
+  field('fingerprint', 'data.fingerprint', 'Data fingerprint (SHA-256)', 'meta', 'text', 'the 64 hex digits of a SHA-256, or empty', sha256Text, { appliesWhen: ownData }),
+  field('shape', 'data.shape', 'Example shape', 'meta', 'intList', 'a list of 0 to 3 sizes from 1 to 100000, e.g. 28,28,1', intList(1, 100000, 0, 3), { appliesWhen: ownData }),
+  field('classes', 'data.classes', 'Class names', 'meta', 'textList', 'a list of up to 100 class names', textList(100), { appliesWhen: ownData }),
+  field('label', 'data.label', 'Label column', 'data', 'text', 'a column name of up to 200 characters (empty for the last column)', plainText(200), {
+    appliesWhen: (c) => c.data.dataset === 'table',
+    placeholder: 'the last column',
+  }),
+  field('features', 'data.features', 'Feature columns', 'meta', 'textList', 'a list of up to 1000 column names', textList(1000), { appliesWhen: (c) => c.data.dataset === 'table' }),
+  choice('imageSize', 'data.imageSize', 'Image size', 'data', IMAGE_SIZES, { appliesWhen: (c) => c.data.dataset === 'images' }),
   field('samples', 'data.samples', 'Points', 'data', 'int', 'a whole number from 100 to 20000', int(100, 20000), { appliesWhen: synthetic }),
   field('noise', 'data.noise', 'Noise', 'data', 'number', 'a number from 0 to 1', num(0, 1), { appliesWhen: synthetic }),
   field('testFraction', 'data.testFraction', 'Test share', 'data', 'number', 'a number from 0.05 to 0.5', num(0.05, 0.5)),
-  choice('model', 'model.kind', 'Model', 'model', MODEL_KINDS, { appliesWhen: (c) => !synthetic(c) || c.model.kind === 'cnn' }),
+  choice('model', 'model.kind', 'Model', 'model', MODEL_KINDS, { appliesWhen: (c) => isImageData(c.data.dataset) || c.model.kind === 'cnn' }),
   field('hidden', 'model.hidden', 'Hidden units', 'model', 'intList', 'a list of 0 to 5 layer sizes from 1 to 1024, e.g. 128,64', intList(1, 1024, 0, 5)),
   choice('activation', 'model.activation', 'Activation', 'model', ACTIVATIONS),
   field('filters', 'model.filters', 'Conv filters', 'model', 'intList', 'a list of 1 to 4 filter counts from 1 to 128, e.g. 8,16', intList(1, 128, 1, 4), {
@@ -448,19 +500,19 @@ interface ConsistencyRule {
 const RULES: readonly ConsistencyRule[] = [
   {
     field: 'model',
-    broken: (c) => c.model.kind === 'cnn' && c.data.dataset !== 'mnist',
+    broken: (c) => c.model.kind === 'cnn' && !isImageData(c.data.dataset),
     problem: (c) => `a CNN needs image data, but dataset is ${quoteValue(c.data.dataset)}`,
     fix: (c) => ((c.model.kind = 'mlp'), 'using the MLP instead'),
   },
   {
     field: 'dataUrl',
     broken: (c) => c.data.url !== '' && c.data.dataset !== 'mnist',
-    problem: (c) => `a dataset file is only read with dataset=mnist (the lab's image format); with ${quoteValue(c.data.dataset)} the points are generated`,
+    problem: (c) => `a dataset file is only read with dataset=mnist (the lab's image format); with ${quoteValue(c.data.dataset)} ${isOwnData(c.data.dataset) ? 'your own file is read' : 'the points are generated'}`,
     fix: (c) => ((c.data.url = ''), 'the file is not used and dataUrl is cleared'),
   },
   {
     field: 'batch',
-    broken: (c) => c.data.dataset !== 'mnist' && c.train.batchSize > syntheticTrainExamples(c),
+    broken: (c) => synthetic(c) && c.train.batchSize > syntheticTrainExamples(c),
     problem: (c) =>
       `${c.train.batchSize} is more than the ${syntheticTrainExamples(c)} training examples of this dataset (samples ${c.data.samples}, test fraction ${c.data.testFraction})`,
     fix: (c) => ((c.train.batchSize = syntheticTrainExamples(c)), `using ${c.train.batchSize}, one batch per epoch`),

@@ -2,11 +2,11 @@
  * Small 2-D datasets for classroom demos, generated from the seed: they train in seconds and
  * their decision boundaries are easy to picture.
  */
-import type { DatasetId } from '../config/schema';
+import type { DatasetId, OwnDatasetId } from '../config/schema';
 import type { Dataset } from './dataset';
 import { deriveSeed, gaussian, mulberry32 } from './prng';
 
-export type SyntheticId = Exclude<DatasetId, 'mnist'>;
+export type SyntheticId = Exclude<DatasetId, 'mnist' | OwnDatasetId>;
 
 interface Generated {
   readonly numClasses: number;
