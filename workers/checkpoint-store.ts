@@ -45,20 +45,39 @@ function upgrade(db: IDBDatabase, tx: IDBTransaction): void {
   };
 }
 
+let connection: Promise<IDBDatabase> | null = null;
+
+/** The open database, opened once per worker (a write every second must not reopen it); a newer version's upgrade closes it. */
+function database(): Promise<IDBDatabase> {
+  connection ??= open().then(
+    (db) => {
+      db.onversionchange = () => {
+        db.close();
+        connection = null;
+      };
+      db.onclose = () => {
+        connection = null;
+      };
+      return db;
+    },
+    (error: unknown) => {
+      connection = null;
+      throw error;
+    },
+  );
+  return connection;
+}
+
 /** Runs `act` in one transaction over both stores; resolves with its result once committed. */
 async function transact<T>(mode: IDBTransactionMode, act: (runs: IDBObjectStore, log: IDBObjectStore) => () => T): Promise<T> {
-  const db = await open();
-  try {
-    return await new Promise<T>((resolve, reject) => {
-      const tx = db.transaction([RUNS, LOG], mode);
-      const result = act(tx.objectStore(RUNS), tx.objectStore(LOG));
-      tx.oncomplete = () => resolve(result());
-      tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
-      tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted (is the disk full?)'));
-    });
-  } finally {
-    db.close();
-  }
+  const db = await database();
+  return new Promise<T>((resolve, reject) => {
+    const tx = db.transaction([RUNS, LOG], mode);
+    const result = act(tx.objectStore(RUNS), tx.objectStore(LOG));
+    tx.oncomplete = () => resolve(result());
+    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
+    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted (is the disk full?)'));
+  });
 }
 
 const runRange = (runId: string) => IDBKeyRange.bound([runId], [runId, []]);

@@ -229,7 +229,8 @@ export class ScheduleSession {
     const clockMs = first + this.run.index * replay.stepMs + saved.intoStepMs * this.rate * 3600;
     this.status = `Continuing the schedule at ${formatUtcMinute(clockMs)} UTC (simulated), where it was; due by ${formatUtcMinute(first + this.run.deadlineIndex * replay.stepMs)} UTC.`;
     const run = lab.start({ continueSaved: runId, replayFromMs: clockMs });
-    await this.calibrated(lab, run);
+    // A run saved paused comes back paused, maybe before any step: its driver must start anyway.
+    await this.calibrated(lab, run, true);
     if (generation !== this.generation) return run;
     this.decision = saved.decision;
     this.current = saved.decision;
@@ -357,8 +358,8 @@ export class ScheduleSession {
     if (command === 'pause') lab.pause();
   }
 
-  /** Resolves once the run has measured its throughput, or has ended. */
-  private calibrated(lab: Lab, run: Promise<unknown>): Promise<void> {
+  /** Resolves once the run has measured its throughput (or, with `orPaused`, shows paused), or has ended. */
+  private calibrated(lab: Lab, run: Promise<unknown>, orPaused = false): Promise<void> {
     return new Promise((resolve) => {
       let done = false;
       void run.finally(() => {
@@ -366,7 +367,7 @@ export class ScheduleSession {
         resolve();
       });
       const poll = setInterval(() => {
-        if (done || (lab.progress && lab.progress.samplesPerSecond > 0)) {
+        if (done || (lab.progress && lab.progress.samplesPerSecond > 0) || (orPaused && lab.phase === 'paused')) {
           clearInterval(poll);
           resolve();
         }
