@@ -87,3 +87,38 @@ test('a reload during a scheduled pause continues the schedule where it was', as
   expect(r?.schedule?.savingVsRunNow).toBeGreaterThan(0);
   expect(r?.carbon?.provider).toBe('replay');
 });
+
+test('a run saved by an older version is named and kept, never offered as continuable, until discarded', async ({ page }) => {
+  // Version 1 of the lab kept one checkpoint under "current"; this one's format is older still.
+  await page.goto('/traces/LICENSE-dc-rl.txt');
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const request = indexedDB.open('carbon-aware-lab', 1);
+        request.onupgradeneeded = () => request.result.createObjectStore('checkpoints');
+        request.onsuccess = () => {
+          const tx = request.result.transaction('checkpoints', 'readwrite');
+          tx.objectStore('checkpoints').put({ version: 0, savedAt: Date.now(), stepsDone: 5, totalSteps: 10, config: { train: { batchSize: -1 } } }, 'current');
+          tx.oncomplete = () => {
+            request.result.close();
+            resolve();
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+        request.onerror = () => reject(request.error);
+      }),
+  );
+  await openLab(page, 'dataset=xor&backend=wasm');
+  const named = page.getByTestId('saved-run-incompatible');
+  await expect(named).toContainText('saved by an older version of the lab (format 0');
+  expect(await offered(page)).toBe(false);
+  // Kept across a reload until the person discards it.
+  await page.reload();
+  await expect(named).toContainText('It is kept until you discard it');
+  await named.getByRole('button', { name: 'Discard it' }).click();
+  await expect(named).toHaveCount(0);
+  await page.reload();
+  await page.waitForFunction(() => 'labAutomation' in window);
+  await expect.poll(() => offered(page)).toBe(false);
+  await expect(page.getByTestId('saved-run-incompatible')).toHaveCount(0);
+});
