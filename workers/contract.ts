@@ -4,7 +4,7 @@
  */
 import type { BackendChoice, BackendId, ExperimentConfig } from '../src/core/config/schema';
 import type { BackendReport, RunSummary, TrainEvent } from '../src/core/train/types';
-import type { SavedRunInfo } from '../src/core/train/checkpoint';
+import type { SavedRunEntry } from '../src/core/train/checkpoint-log';
 import type { CompressionSizes, WeightPrecision } from '../src/core/compress';
 import type { PruningEvent } from '../src/core/train/types';
 import type { DeploymentMeasurement, DeploymentRequest } from '../src/core/deploy';
@@ -201,19 +201,24 @@ export interface LabWorkerApi {
    * Loads data, picks a backend, builds the model and trains to the end (or until stopped).
    * Resolves with the run's summary; rejects with an Error whose message is for the user.
    */
-  train(config: ExperimentConfig, onEvent: (event: TrainEvent) => void): Promise<RunSummary>;
+  train(config: ExperimentConfig, onEvent: (event: TrainEvent) => void, runId: string): Promise<RunSummary>;
   /**
-   * Continues the run saved in this browser (see `savedRun`) from its checkpoint; it starts
-   * paused if it was saved paused. Resolves and rejects like `train`.
+   * Continues a run saved in this browser (see `savedRuns`) from its checkpoint, under the same
+   * run id; it starts paused if it was saved paused. Resolves and rejects like `train`; rejects
+   * at once when another tab holds the run, or when it cannot be continued (it is then kept).
    */
-  resumeSaved(onEvent: (event: TrainEvent) => void): Promise<RunSummary>;
+  resumeSaved(runId: string, onEvent: (event: TrainEvent) => void): Promise<RunSummary>;
   /**
-   * The run saved in this browser by a tab that closed or reloaded mid-run, or null. Rejects, naming
-   * the bad fields, when the saved config fails the config schema (the saved run is then deleted).
+   * The runs saved in this browser that no tab is training now (each training tab holds its
+   * run's Web Lock), newest first; one from an incompatible version is named, not dropped.
    */
-  savedRun(): Promise<SavedRunInfo | null>;
-  /** Deletes the saved run. */
-  discardSavedRun(): Promise<void>;
+  savedRuns(): Promise<SavedRunEntry[]>;
+  /** Deletes one saved run. */
+  discardSavedRun(runId: string): Promise<void>;
+  /** The schedule state stored with a run (see `saveScheduleState`), or null. */
+  savedSchedule(runId: string): Promise<unknown>;
+  /** Stores the state of the schedule a run trains under, beside its checkpoint. */
+  saveScheduleState(runId: string, state: unknown): Promise<void>;
   /**
    * Tells the running training what the page knows: the grid intensity now (null if not known
    * yet) and the energy estimate so far. The multi-objective framework reads them at epoch

@@ -9,8 +9,9 @@ import { loadData } from './data';
 import { benchmarkBackend } from './bench';
 import { DeviceLostError, Trainer, summariseData, type TrainHook } from './trainer';
 import { frameworkOptions, type RunContext } from './framework';
-import { clearCheckpoint, InvalidCheckpointError, loadCheckpoint, saveCheckpoint } from './checkpoint-store';
-import { savedRunInfo, type RunCheckpoint, type SavedRunInfo } from '../src/core/train/checkpoint';
+import { CheckpointLog, deleteRun, listRuns, loadRun, loadScheduleState, noteUnsaved, runLockName, saveScheduleState } from './checkpoint-store';
+import type { RunCheckpoint } from '../src/core/train/checkpoint';
+import type { SavedRunEntry } from '../src/core/train/checkpoint-log';
 import { benchmarkDeployment } from './deploy';
 import type { DeploymentRequest } from '../src/core/deploy';
 import type { GramsCO2PerKWh, WattHours } from '../src/core/units';
@@ -57,10 +58,47 @@ function watchDevice(device: GPUDevice): void {
 const watched = new WeakSet<GPUDevice>();
 
 /**
- * One run, new or continued from a checkpoint: the run is checkpointed to IndexedDB while it
- * trains and when it pauses, and the checkpoint is deleted when the run ends.
+ * Runs `act` holding the run's Web Lock, so no other tab offers or continues the run meanwhile;
+ * the browser releases it when the run ends or the tab closes or crashes. Rejects at once when
+ * another tab holds it.
  */
-async function runTraining(config: ExperimentConfig, onEvent: (event: TrainEvent) => void, resume: RunCheckpoint | null): Promise<RunSummary> {
+function withRunLock<T>(runId: string, act: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+  if (!locks) return act();
+  return locks.request(runLockName(runId), { ifAvailable: true }, (lock) => {
+    if (!lock) throw new Error('Another tab is training this run now; it stays there. Press Start to train a run of your own.');
+    return act();
+  });
+}
+
+/** The checkpoint hook of a run: writes to its log, and says once (and notes) what a failed write did not save. */
+function checkpointHook(log: CheckpointLog, emit: (event: TrainEvent) => void, savedStep: number): TrainHook {
+  let warned = false;
+  return {
+    name: 'checkpoints',
+    checkpoint: {
+      save: async (checkpoint) => {
+        try {
+          await log.save(checkpoint);
+          savedStep = checkpoint.stepsDone;
+        } catch (error) {
+          // Private windows and full disks refuse IndexedDB: training goes on, unsaved, and says so.
+          const unsaved = `The steps after ${savedStep} were not saved in this browser (${(error as Error).message}).`;
+          void noteUnsaved(log.runId, unsaved).catch(() => undefined);
+          emit({ type: 'storage', unsaved, savedStep });
+          if (!warned) emit({ type: 'phase', phase: checkpoint.paused ? 'paused' : 'training', message: `Progress could not be saved in this browser (${(error as Error).message}); a reload would lose the steps after ${savedStep}.` });
+          warned = true;
+        }
+      },
+    },
+  };
+}
+
+/**
+ * One run, new or continued from a checkpoint: the run is checkpointed to IndexedDB (its own
+ * record, `log`) while it trains and when it pauses, and its record is deleted when the run ends.
+ */
+async function runTraining(config: ExperimentConfig, onEvent: (event: TrainEvent) => void, resume: RunCheckpoint | null, log: CheckpointLog): Promise<RunSummary> {
   // Comlink callbacks return promises; a run never waits on the page to draw. Events travel on
   // the callback's own MessagePort, the return value on the worker's: before returning, wait
   // for the last event's delivery, so the page never sees an event after the run's end.
@@ -92,9 +130,7 @@ async function runTraining(config: ExperimentConfig, onEvent: (event: TrainEvent
     const data = await loadData(config, base);
     const summarised = summariseData(data);
     emit({ type: 'data', data: summarised });
-    if (!resume) await clearCheckpoint().catch(() => undefined);
     if (resume?.paused) mine.pause();
-    let storageWarned = false;
     session.runContext = { intensity: null, energyWh: 0 };
     const framework =
       config.objective.framework === 'on'
@@ -106,27 +142,14 @@ async function runTraining(config: ExperimentConfig, onEvent: (event: TrainEvent
     session.pruning = runPruning;
     compression.config = config;
     compression.data = data;
-    const checkpoints: TrainHook = {
-      name: 'checkpoints',
-      checkpoint: {
-        save: async (checkpoint) => {
-          try {
-            await saveCheckpoint(checkpoint);
-          } catch (error) {
-            // Private windows and full disks refuse IndexedDB: training goes on, unsaved, and says so once.
-            if (!storageWarned) emit({ type: 'phase', phase: checkpoint.paused ? 'paused' : 'training', message: `Progress could not be saved in this browser (${(error as Error).message}); a reload would lose it.` });
-            storageWarned = true;
-          }
-        },
-      },
-    };
+    const checkpoints = checkpointHook(log, emit, resume?.stepsDone ?? 0);
     // In this order at each moment: masks first, so the framework and checkpoints see pruned weights.
     const summary = await mine.run(config, data, report, emit, {
       ...(framework ? { loss: framework.loss } : {}),
       hooks: [runPruning.hook, ...(framework?.hooks ?? []), checkpoints],
       resume: resume ?? undefined,
     });
-    await clearCheckpoint().catch(() => undefined);
+    await deleteRun(log.runId).catch(() => undefined);
     return summary;
   } catch (error) {
     // A lost device often shows first as a failed buffer mapping; give its `lost` promise a moment.
@@ -161,27 +184,28 @@ async function predictForTry(request: PredictRequest) {
 }
 
 const api = {
-  train(config: ExperimentConfig, onEvent: (event: TrainEvent) => void): Promise<RunSummary> {
+  train(config: ExperimentConfig, onEvent: (event: TrainEvent) => void, runId: string): Promise<RunSummary> {
     session.stopPending = false;
-    return runTraining(config, onEvent, null);
+    return withRunLock(runId, () => runTraining(config, onEvent, null, new CheckpointLog(runId)));
   },
-  async resumeSaved(onEvent: (event: TrainEvent) => void): Promise<RunSummary> {
+  resumeSaved(runId: string, onEvent: (event: TrainEvent) => void): Promise<RunSummary> {
     session.stopPending = false;
-    const checkpoint = await loadCheckpoint();
-    if (!checkpoint) throw new Error('There is no saved run in this browser to resume (it may have finished, or been discarded).');
-    return runTraining(checkpoint.config, onEvent, checkpoint);
+    return withRunLock(runId, async () => {
+      const { checkpoint, log } = await loadRun(runId);
+      return runTraining(checkpoint.config, onEvent, checkpoint, new CheckpointLog(runId, log));
+    });
   },
-  async savedRun(): Promise<SavedRunInfo | null> {
+  async savedRuns(): Promise<SavedRunEntry[]> {
     try {
-      const checkpoint = await loadCheckpoint();
-      return checkpoint ? savedRunInfo(checkpoint) : null;
-    } catch (error) {
-      // A checkpoint with a bad config is named to the user; a browser without storage has none.
-      if (error instanceof InvalidCheckpointError) throw new Error(error.message);
-      return null;
+      return await listRuns();
+    } catch {
+      // A browser without storage (a private window) has no saved runs.
+      return [];
     }
   },
-  discardSavedRun: () => clearCheckpoint().catch(() => undefined),
+  discardSavedRun: (runId: string) => deleteRun(runId).catch(() => undefined),
+  savedSchedule: (runId: string) => loadScheduleState(runId),
+  saveScheduleState: (runId: string, state: unknown) => saveScheduleState(runId, state).catch(() => undefined),
   updateRunContext: (intensity: GramsCO2PerKWh | null, energy: WattHours) => {
     session.runContext.intensity = intensity;
     session.runContext.energyWh = energy;

@@ -12,7 +12,7 @@ import type { BenchmarkResult, CompressionOutcome, DistillOutcome, DistillReques
 import type { PredictRequest, Prediction, TestExample } from '../../workers/contract';
 import type { BackendChoice, ExperimentConfig } from '../core/config/schema';
 import type { DeploymentMeasurement, DeploymentRequest } from '../core/deploy';
-import type { SavedRunInfo } from '../core/train/checkpoint';
+import type { SavedRunEntry } from '../core/train/checkpoint-log';
 import type { RunSummary, TrainEvent } from '../core/train/types';
 import type { GramsCO2PerKWh, WattHours } from '../core/units';
 import type { InspectRequest, InspectSnapshot } from '../../workers/contract';
@@ -96,25 +96,34 @@ export class WorkerBridge {
    * Trains a config. Aborting the signal stops the run after its current step; the call then
    * still resolves with the stopped run's summary (the abort does not reject it).
    */
-  train(config: ExperimentConfig, onEvent: (e: TrainEvent) => void, signal?: AbortSignal): Promise<RunSummary> {
+  train(config: ExperimentConfig, onEvent: (e: TrainEvent) => void, runId: string, signal?: AbortSignal): Promise<RunSummary> {
     const api = this.api();
     signal?.addEventListener('abort', () => void api.stop(), { once: true });
-    return this.call((w) => w.train(plainCopy(config), Comlink.proxy(onEvent)));
+    return this.call((w) => w.train(plainCopy(config), Comlink.proxy(onEvent), runId));
   }
 
-  /** Continues the run saved in this browser; aborting the signal stops it, as for `train`. */
-  resumeSaved(onEvent: (e: TrainEvent) => void, signal?: AbortSignal): Promise<RunSummary> {
+  /** Continues a run saved in this browser; aborting the signal stops it, as for `train`. */
+  resumeSaved(runId: string, onEvent: (e: TrainEvent) => void, signal?: AbortSignal): Promise<RunSummary> {
     const api = this.api();
     signal?.addEventListener('abort', () => void api.stop(), { once: true });
-    return this.call((w) => w.resumeSaved(Comlink.proxy(onEvent)));
+    return this.call((w) => w.resumeSaved(runId, Comlink.proxy(onEvent)));
   }
 
-  savedRun(signal?: AbortSignal): Promise<SavedRunInfo | null> {
-    return this.call((w) => w.savedRun(), signal);
+  savedRuns(signal?: AbortSignal): Promise<SavedRunEntry[]> {
+    return this.call((w) => w.savedRuns(), signal);
   }
 
-  discardSavedRun(signal?: AbortSignal): Promise<void> {
-    return this.call((w) => w.discardSavedRun(), signal);
+  discardSavedRun(runId: string, signal?: AbortSignal): Promise<void> {
+    return this.call((w) => w.discardSavedRun(runId), signal);
+  }
+
+  savedSchedule(runId: string): Promise<unknown> {
+    return this.call((w) => w.savedSchedule(runId));
+  }
+
+  /** Stores a run's schedule state beside its checkpoint; no answer is awaited. */
+  saveScheduleState(runId: string, state: unknown): void {
+    this.tell((w) => w.saveScheduleState(runId, plainCopy(state)));
   }
 
   updateRunContext(intensity: GramsCO2PerKWh | null, energy: WattHours): void {

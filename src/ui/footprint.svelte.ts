@@ -86,6 +86,8 @@ export class Footprint {
   private readonly caches = new Map<string, CachedProvider>();
   private intensityDone: Promise<void> = Promise.resolve();
   private refreshTimer: ReturnType<typeof setInterval> | null = null;
+  /** Counts runs; a run that ended or was reset is no longer `runToken`, so its late answers start no timer. */
+  private runToken = 0;
   private runStart: number | null = null;
   /** Trace time a simulated schedule starts at; the replay source starts there too. */
   private replayStartMs: number | undefined = undefined;
@@ -121,13 +123,15 @@ export class Footprint {
   /**
    * A new run starts: forget the last one and ask the intensity source.
    * @param scheduleTrace the trace a simulated schedule replays (a bundled name or the upload).
+   * @param replayFromMs trace time the replay starts at: a continued scheduled run's clock, not its start.
    */
-  startRun(config: ExperimentConfig, scheduleTrace: string = config.schedule.trace): void {
+  startRun(config: ExperimentConfig, scheduleTrace: string = config.schedule.trace, replayFromMs?: number): void {
     // A simulated schedule prices energy on its own trace and clock, so both panels agree.
     const sim = config.schedule.mode === 'simulated';
-    this.replayStartMs = sim ? Date.parse(`${config.schedule.start}Z`) : undefined;
+    this.replayStartMs = sim ? (replayFromMs ?? Date.parse(`${config.schedule.start}Z`)) : undefined;
     if (sim) config = { ...config, carbon: { source: 'replay', region: scheduleTrace, replaySpeed: config.schedule.rate * 3600 } };
     this.stopRefresh();
+    const run = ++this.runToken;
     this.tracker = null;
     this.energySettings = config.energy;
     this.live = null;
@@ -137,7 +141,7 @@ export class Footprint {
     this.match = null;
     this.chosen = null;
     this.runStart = Date.now();
-    this.intensityDone = this.askIntensity(config);
+    this.intensityDone = this.askIntensity(config, run);
   }
 
   /** The backend is known: match the device and start metering. */
@@ -156,6 +160,7 @@ export class Footprint {
 
   /** The run was reset: stop asking the intensity source and forget the run's figures. */
   abandonRun(): void {
+    this.runToken++;
     this.stopRefresh();
     this.tracker = null;
     this.live = null;
@@ -165,6 +170,7 @@ export class Footprint {
 
   /** The run ended (finished, stopped or failed): complete the intensity and build the report. */
   async endRun(): Promise<void> {
+    this.runToken++;
     this.stopRefresh();
     await this.intensityDone;
     const p = this.providers;
@@ -244,7 +250,7 @@ export class Footprint {
     if (this.tracker) this.live = this.tracker.live();
   }
 
-  private async askIntensity(config: ExperimentConfig): Promise<void> {
+  private async askIntensity(config: ExperimentConfig, run: number): Promise<void> {
     this.pointsSoFar = [];
     const choice = this.choiceOf(config);
     let trace: Trace | null = null;
@@ -267,6 +273,8 @@ export class Footprint {
     this.providers = { primary, fallback: built.fallback, choice };
     this.status = `Asking ${primary.label}…`;
     await this.refresh();
+    // A slow provider may answer after the run ended (or failed): its timer would outlive it.
+    if (run !== this.runToken) return;
     if (choice.provider !== 'replay') this.refreshTimer = setInterval(() => void this.refresh(), REFRESH_MS);
   }
 

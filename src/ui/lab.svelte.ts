@@ -5,7 +5,7 @@
 import { parseLink, serialiseLink } from '../core/config/link';
 import { defaultConfig, type BackendChoice, type ConfigIssue, type ExperimentConfig } from '../core/config/schema';
 import type { BenchmarkResult } from '../../workers/contract';
-import type { SavedRunInfo } from '../core/train/checkpoint';
+import { appendAll, type SavedRunEntry } from '../core/train/checkpoint-log';
 import { buildResult, type LabResult, type ScheduleSection } from '../core/result';
 import type { BackendReport, DataSummary, EpochRecord, ProgressUpdate, RunPhase, RunSummary, TrainEvent, TrainingChange } from '../core/train/types';
 import { runWatts } from '../core/energy/power';
@@ -20,6 +20,14 @@ import { TraceShelf } from './traces.svelte';
 import { Inspect } from './inspect.svelte';
 import { TryModel } from './try.svelte';
 import { OwnData } from './owndata.svelte';
+
+/** What Start does with the saved runs waiting: discard them, keep them for later, or not start. */
+export type StartChoice = 'discard' | 'keep' | 'cancel';
+
+/** A fresh id for a run's saved record and Web Lock. */
+function newRunId(): string {
+  return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `run-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+}
 
 /** Where the page is, without its hash; bundled traces are fetched beside it. */
 export type PageAddress = () => string;
@@ -132,9 +140,27 @@ export class Lab {
    * (with its summary, or null if it failed or could not start).
    */
   run(): Promise<RunSummary | null> {
+    if (!this.running && this.savedRuns.length > 0) return this.askThenRun();
     if (this.config.schedule.mode !== 'off') return this.schedule.begin(this, () => this.meanWatts());
     this.schedule.clear();
     return this.start();
+  }
+
+  /**
+   * Start while saved runs wait: the page asks (see `startQuestion`) whether to discard them or
+   * keep them for later, or not to start at all, before anything is deleted.
+   */
+  private async askThenRun(): Promise<RunSummary | null> {
+    this.startQuestion?.answer('cancel');
+    const choice = await new Promise<StartChoice>((answer) => {
+      this.startQuestion = { answer };
+    });
+    this.startQuestion = null;
+    if (choice === 'cancel') return null;
+    const waiting = this.savedRuns;
+    this.savedRuns = [];
+    if (choice === 'discard') await Promise.all(waiting.map((e) => this.bridge.discardSavedRun(e.runId).catch(() => undefined)));
+    return this.run();
   }
 
   /** Mean power of the run so far from its energy estimate, for booking energy at simulated hours. */
@@ -145,15 +171,18 @@ export class Lab {
   /**
    * Starts a run at once (no schedule) and resolves once it has ended and its energy and carbon
    * report is built.
-   * @param options.continueSaved continue the run saved in this browser instead.
+   * @param options.continueSaved continue the saved run of this id (one of `savedRuns`) instead.
    * @param options.config train this config instead of `config`, which (and so the address bar) stays as it is.
+   * @param options.replayFromMs trace time a simulated schedule's replay continues from (a continued run's).
    */
-  async start(options: { continueSaved?: boolean; config?: ExperimentConfig } = {}): Promise<RunSummary | null> {
+  async start(options: { continueSaved?: string; config?: ExperimentConfig; replayFromMs?: number } = {}): Promise<RunSummary | null> {
     if (this.running) return null;
-    const saved = options.continueSaved ? this.savedRun : null;
+    const saved = options.continueSaved ? (this.savedRuns.find((e) => e.runId === options.continueSaved)?.info ?? null) : null;
     if (options.continueSaved && !saved) return null;
     this.clearRun();
-    this.savedRun = null;
+    const runId = options.continueSaved ?? newRunId();
+    this.runId = runId;
+    this.savedRuns = this.savedRuns.filter((e) => e.runId !== runId);
     if (saved) {
       // The saved run's settings become the lab's (and the address bar's) again.
       this.config = structuredClone(saved.config);
@@ -165,16 +194,16 @@ export class Lab {
     const stale = () => generation !== this.generation;
     this.runConfig = config;
     const pageBase = this.pageAddress();
-    this.footprint.startRun(config, this.schedule.traceName(config.schedule));
+    this.footprint.startRun(config, this.schedule.traceName(config.schedule), options.replayFromMs);
     this.phase = 'loading';
     this.message = saved ? `Continuing the saved run from step ${saved.stepsDone} of ${saved.totalSteps}…` : 'Starting the training worker…';
     this.abort = new AbortController();
     try {
       // Events already on their way when Reset terminated the worker belong to the old run: dropped.
       const onEvent = (e: TrainEvent) => {
-        if (!stale()) this.onEvent(e);
+        if (!stale()) this.guarded(`a ${e.type} event`, () => this.onEvent(e));
       };
-      const summary = saved ? await this.bridge.resumeSaved(onEvent, this.abort.signal) : await this.bridge.train(config, onEvent, this.abort.signal);
+      const summary = saved ? await this.bridge.resumeSaved(runId, onEvent, this.abort.signal) : await this.bridge.train(config, onEvent, runId, this.abort.signal);
       if (stale()) return null;
       await this.footprint.endRun();
       if (stale()) return null;
@@ -207,29 +236,68 @@ export class Lab {
 
   private generation = 0;
 
-  /** A run saved in this browser by a tab that closed, reloaded or crashed mid-run. */
-  savedRun = $state.raw<SavedRunInfo | null>(null);
+  /** Id of the run shown: its saved record and its Web Lock (held by the worker while it trains). */
+  private runId: string | null = null;
 
-  /** Asks the worker whether a saved run is waiting to be continued. */
+  /**
+   * Runs saved in this browser by tabs that closed, reloaded or crashed mid-run (never one another
+   * tab is training), newest first; one saved by an incompatible version is named and kept.
+   */
+  savedRuns = $state.raw<readonly SavedRunEntry[]>([]);
+  /** The newest saved run that can be continued, or null. */
+  readonly savedRun = $derived(this.savedRuns.find((e) => e.info !== null) ?? null);
+  /** Set while Start asks what becomes of the saved runs waiting; `answer` gives the person's choice. */
+  startQuestion = $state.raw<{ readonly answer: (choice: StartChoice) => void } | null>(null);
+  /** What the run shown could not save (a full disk): the banner says it instead of "loses nothing". */
+  unsaved = $state<{ readonly runId: string; readonly text: string } | null>(null);
+
+  /** Asks the worker which saved runs wait to be continued. */
   async checkSavedRun(): Promise<void> {
     try {
-      this.savedRun = await this.bridge.savedRun();
+      this.savedRuns = await this.bridge.savedRuns();
     } catch (error) {
-      // A saved run whose settings fail the config schema: named, and not offered.
       if (isCancellation(error)) return;
-      this.savedRun = null;
-      if (!this.running) this.error = error instanceof Error ? error.message : String(error);
+      this.savedRuns = [];
     }
   }
 
-  /** Continues the saved run from its checkpoint. */
-  continueSavedRun(): Promise<RunSummary | null> {
-    return this.start({ continueSaved: true });
+  /** What was not saved of a saved run, as this tab saw it or as its record notes; null when all was. */
+  unsavedOf(entry: SavedRunEntry): string | null {
+    return this.unsaved?.runId === entry.runId ? this.unsaved.text : entry.unsaved;
   }
 
-  async discardSavedRun(): Promise<void> {
-    await this.bridge.discardSavedRun();
-    this.savedRun = null;
+  /** Continues a saved run (the newest by default) from its checkpoint, under its schedule if it had one. */
+  async continueSavedRun(runId: string | undefined = this.savedRun?.runId): Promise<RunSummary | null> {
+    const entry = this.savedRuns.find((e) => e.runId === runId);
+    if (!runId || !entry?.info || this.running) return null;
+    const schedule = entry.info.config.schedule.mode === 'simulated' ? await this.bridge.savedSchedule(runId).catch(() => null) : null;
+    if (schedule) return this.schedule.resumeSaved(this, runId, schedule, () => this.meanWatts());
+    this.schedule.clear();
+    return this.start({ continueSaved: runId });
+  }
+
+  /** Deletes a saved run (by default the newest that can be continued). */
+  async discardSavedRun(runId: string | undefined = this.savedRun?.runId): Promise<void> {
+    if (!runId) return;
+    await this.bridge.discardSavedRun(runId);
+    this.savedRuns = this.savedRuns.filter((e) => e.runId !== runId);
+  }
+
+  /** Stores the state of the schedule the run shown trains under, beside its checkpoint. */
+  saveScheduleState(state: unknown): void {
+    if (this.runId && this.running) this.bridge.saveScheduleState(this.runId, state);
+  }
+
+  /**
+   * Runs a handler of the worker's events; an error it throws is shown (the run goes on), not
+   * swallowed by the worker's side of the bridge.
+   */
+  private guarded(what: string, act: () => void): void {
+    try {
+      act();
+    } catch (error) {
+      this.error = `The page failed to handle ${what} (${error instanceof Error ? error.message : String(error)}); training goes on, but what the page shows may lag behind.`;
+    }
   }
 
   /** Changes the energy settings; a finished run's report is recomputed with them at once. */
@@ -268,8 +336,13 @@ export class Lab {
     this.deployment.cancel();
     this.bridge.terminate();
     // Reset means this run is over: a reload must not offer to continue it.
-    void this.bridge.discardSavedRun().catch(() => undefined);
-    this.savedRun = null;
+    const runId = this.runId;
+    if (runId) {
+      void this.bridge.discardSavedRun(runId).catch(() => undefined);
+      this.savedRuns = this.savedRuns.filter((e) => e.runId !== runId);
+    }
+    this.runId = null;
+    this.startQuestion?.answer('cancel');
     this.footprint.abandonRun();
     this.schedule.clear();
     this.clearRun();
@@ -302,6 +375,21 @@ export class Lab {
     this.lossVersion++;
   }
 
+  /** A progress event: each part of the page gets it on its own, so one that throws stops no other. */
+  private onProgress(progress: ProgressUpdate): void {
+    this.progress = progress;
+    appendAll(this.losses, progress.losses);
+    this.lossVersion++;
+    this.guarded('the energy estimate of a progress event', () => this.footprint.onProgress(progress));
+    this.guarded('the energy budget of a progress event', () => {
+      if (this.runConfig && this.footprint.live) this.compression.checkBudget(this.runConfig, this.footprint.live.wh, progress.stepsDone);
+    });
+    // The framework's controller reads the grid and the energy at epoch boundaries.
+    if (this.runConfig?.objective.framework === 'on' && this.footprint.live) {
+      this.bridge.updateRunContext(this.footprint.live.intensity, this.footprint.live.wh);
+    }
+  }
+
   private onEvent(e: TrainEvent): void {
     switch (e.type) {
       case 'phase':
@@ -316,15 +404,10 @@ export class Lab {
         this.data = e.data;
         break;
       case 'progress':
-        this.progress = e.progress;
-        this.losses.push(...e.progress.losses);
-        this.lossVersion++;
-        this.footprint.onProgress(e.progress);
-        if (this.runConfig && this.footprint.live) this.compression.checkBudget(this.runConfig, this.footprint.live.wh, e.progress.stepsDone);
-        // The framework's controller reads the grid and the energy at epoch boundaries.
-        if (this.runConfig?.objective.framework === 'on' && this.footprint.live) {
-          this.bridge.updateRunContext(this.footprint.live.intensity, this.footprint.live.wh);
-        }
+        this.onProgress(e.progress);
+        break;
+      case 'storage':
+        if (this.runId) this.unsaved = { runId: this.runId, text: e.unsaved };
         break;
       case 'pruning':
         this.compression.onPruning(e.update);

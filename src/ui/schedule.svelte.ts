@@ -4,7 +4,7 @@
  * simulated hour whether training runs, and the lab really pauses and resumes the worker. Training
  * runs at full speed; its measured work is booked at the simulated hour it happened in.
  */
-import { describeScheduledRun, ScheduledRun, type ScheduleComparison, type ScheduledStep } from '../core/schedule/classroom';
+import { describeScheduledRun, ScheduledRun, type ScheduleComparison, type ScheduledRunProgress, type ScheduledStep } from '../core/schedule/classroom';
 import type { Decision, Policy } from '../core/schedule/policy';
 import { createThresholdPolicy } from '../core/schedule/threshold';
 import { liveContext, liveWindow } from '../core/schedule/live';
@@ -38,6 +38,37 @@ export function policyFor(settings: ExperimentConfig['schedule']): Policy {
   return createThresholdPolicy(
     settings.thresholdKind === 'absolute' ? { kind: 'absolute', limit: gramsPerKWh(settings.threshold) } : { kind: 'percentile', percentile: settings.threshold },
   );
+}
+
+/** Wall ms between two saves of a simulated schedule's state while nothing else changes (its clock moves). */
+const SAVE_EVERY_MS = 1000;
+
+/**
+ * A simulated schedule's state, saved beside its run's checkpoint so a reload continues it where
+ * it was: the deadline, the decisions so far, the decision in force, the paused time and where
+ * the replay clock stood within the current simulated step.
+ */
+export interface SavedSimulatedSchedule extends ScheduledRunProgress {
+  readonly kind: 'simulated';
+  readonly trace: string;
+  readonly startIndex: number;
+  readonly decision: Decision;
+  /** Wall ms into the current simulated step, and training seconds done in it, when saved. */
+  readonly intoStepMs: number;
+  readonly trainedInStep: number;
+  /** Wall ms the run has spent paused so far. */
+  readonly pausedMs: number;
+  readonly replayed: string;
+}
+
+/** A stored value as a simulated schedule's state, or null when it is not one (it is then not used). */
+export function readSavedSchedule(value: unknown): SavedSimulatedSchedule | null {
+  const v = value as Partial<SavedSimulatedSchedule> | null;
+  const numbers = [v?.startIndex, v?.deadlineIndex, v?.workDone, v?.intoStepMs, v?.trainedInStep, v?.pausedMs];
+  if (v === null || typeof v !== 'object' || v.kind !== 'simulated' || typeof v.trace !== 'string') return null;
+  if (!numbers.every((n) => typeof n === 'number' && Number.isFinite(n)) || !Array.isArray(v.steps)) return null;
+  if (typeof v.decision?.duty !== 'number' || typeof v.replayed !== 'string') return null;
+  return v as SavedSimulatedSchedule;
 }
 
 /** Runs training under a schedule; the settings live in the experiment config (`schedule`). */
@@ -76,6 +107,10 @@ export class ScheduleSession {
   private rate = 1;
   /** What the simulated run replays (the trace's import note and start), kept for the final status. */
   private replayed = '';
+  /** Trace name and start index of the simulated run, and when its state was last saved (wall ms). */
+  private traceShown = '';
+  private startIndex = 0;
+  private lastSave = 0;
   /** Live mode: decisions so far and wall-clock paused time. */
   private live = $state(false);
   private liveSteps: ScheduledStep[] = [];
@@ -93,20 +128,8 @@ export class ScheduleSession {
    * run has ended (with the lab's summary, or null if it failed or could not start).
    */
   async begin(lab: Lab, watts: () => Watts = () => DEFAULT_WATTS): Promise<RunSummary | null> {
-    this.stop();
+    this.resetView(watts);
     const generation = this.generation;
-    this.watts = watts;
-    this.error = null;
-    this.steps = [];
-    this.comparison = null;
-    this.current = null;
-    this.window = null;
-    this.live = false;
-    this.liveSteps = [];
-    this.livePausedMs = 0;
-    this.replayed = '';
-    this.rate = 1;
-    this.stepHours = 1;
     const settings = lab.config.schedule;
     // Live runs are priced by the energy panel on the real clock; no watts needed here.
     if (settings.mode === 'live') return this.beginLive(lab);
@@ -127,6 +150,8 @@ export class ScheduleSession {
         );
       }
       this.replay = replay;
+      this.traceShown = this.traceName(settings);
+      this.startIndex = startIndex;
       this.replayed = `${parsed.note} Replayed from ${settings.start} UTC.`;
       this.active = true;
       this.status = 'Measuring this device’s training speed for the estimate…';
@@ -150,6 +175,92 @@ export class ScheduleSession {
     if (generation === this.generation) this.finish(lab);
     else if (this.run) this.comparison = this.run.compare();
     return summary;
+  }
+
+  /** Forgets the run shown and stops driving, before a new scheduled run (or a continued one). */
+  private resetView(watts: () => Watts): void {
+    this.stop();
+    this.watts = watts;
+    this.error = null;
+    this.steps = [];
+    this.comparison = null;
+    this.current = null;
+    this.window = null;
+    this.live = false;
+    this.liveSteps = [];
+    this.livePausedMs = 0;
+    this.replayed = '';
+    this.rate = 1;
+    this.stepHours = 1;
+  }
+
+  /**
+   * Continues a saved run under the simulated schedule it was saved with: the same deadline,
+   * decisions, paused time and replay clock (so steps are priced at the hours they train in).
+   * A state that cannot be read, or whose trace is gone, continues the run unscheduled and says so.
+   */
+  async resumeSaved(lab: Lab, runId: string, value: unknown, watts: () => Watts = () => DEFAULT_WATTS): Promise<RunSummary | null> {
+    this.resetView(watts);
+    const generation = this.generation;
+    const saved = readSavedSchedule(value);
+    const settings = lab.savedRuns.find((e) => e.runId === runId)?.info?.config.schedule;
+    let replay: Replay;
+    try {
+      if (!saved || !settings) throw new Error('its state could not be read');
+      replay = createReplay((await this.traces.get(saved.trace)).trace, { horizon: 48 });
+      if (saved.startIndex + saved.steps.length >= replay.values.length) throw new Error(`it had reached the end of the trace ${saved.trace}`);
+    } catch (error) {
+      if (generation !== this.generation) return null;
+      const summary = lab.start({ continueSaved: runId });
+      this.error = `The saved schedule could not be continued (${(error as Error).message}); the run continues unscheduled.`;
+      return summary;
+    }
+    if (generation !== this.generation) return null;
+    const policy = policyFor(settings);
+    this.policyLabel = policy.label;
+    this.rate = settings.rate;
+    this.replay = replay;
+    this.traceShown = saved.trace;
+    this.startIndex = saved.startIndex;
+    this.replayed = saved.replayed;
+    this.run = new ScheduledRun({ replay, policy, startIndex: saved.startIndex, estimatedSteps: 0, slackSteps: 0, resume: saved });
+    this.active = true;
+    const first = replay.trace.points[0]?.time ?? 0;
+    const clockMs = first + this.run.index * replay.stepMs + saved.intoStepMs * this.rate * 3600;
+    this.status = `Continuing the schedule at ${formatUtcMinute(clockMs)} UTC (simulated), where it was; due by ${formatUtcMinute(first + this.run.deadlineIndex * replay.stepMs)} UTC.`;
+    const run = lab.start({ continueSaved: runId, replayFromMs: clockMs });
+    // A run saved paused comes back paused, maybe before any step: its driver must start anyway.
+    await this.calibrated(lab, run, true);
+    if (generation !== this.generation) return run;
+    this.decision = saved.decision;
+    this.current = saved.decision;
+    this.steps = [...this.run.steps];
+    this.comparison = this.run.compare();
+    this.updateWindow();
+    const now = performance.now();
+    const trained = lab.progress?.trainingSeconds ?? 0;
+    this.cycle = { intervalMs: this.wallStepMs(), intervalStart: now - saved.intoStepMs, duty: saved.decision.duty, trainedAtStart: trained - Math.min(saved.trainedInStep, trained), pausedSince: null, pausedMs: saved.pausedMs };
+    this.timer = setInterval(() => this.simulatedTick(lab), Math.max(20, Math.min(250, this.wallStepMs() / 10)));
+    const summary = await run;
+    if (generation === this.generation) this.finish(lab);
+    return summary;
+  }
+
+  /** The simulated schedule's state now, for `resumeSaved`; null while none is driving. */
+  private snapshot(lab: Lab, now: number): SavedSimulatedSchedule | null {
+    const { run, cycle, decision } = this;
+    if (!run || !cycle || !decision || this.live) return null;
+    const trained = (lab.progress?.trainingSeconds ?? 0) - cycle.trainedAtStart;
+    return { kind: 'simulated', trace: this.traceShown, startIndex: this.startIndex, ...run.progress(), decision, intoStepMs: now - cycle.intervalStart, trainedInStep: Math.max(0, trained), pausedMs: pausedMsAt(cycle, now), replayed: this.replayed };
+  }
+
+  /** Saves the schedule's state beside the run's checkpoint: at once, or when the last save is a while ago. */
+  private save(lab: Lab, now: number, force: boolean): void {
+    if (!force && now - this.lastSave < SAVE_EVERY_MS) return;
+    const state = this.snapshot(lab, now);
+    if (!state) return;
+    this.lastSave = now;
+    lab.saveScheduleState(state);
   }
 
   /**
@@ -247,8 +358,8 @@ export class ScheduleSession {
     if (command === 'pause') lab.pause();
   }
 
-  /** Resolves once the run has measured its throughput, or has ended. */
-  private calibrated(lab: Lab, run: Promise<unknown>): Promise<void> {
+  /** Resolves once the run has measured its throughput (or, with `orPaused`, shows paused), or has ended. */
+  private calibrated(lab: Lab, run: Promise<unknown>, orPaused = false): Promise<void> {
     return new Promise((resolve) => {
       let done = false;
       void run.finally(() => {
@@ -256,7 +367,7 @@ export class ScheduleSession {
         resolve();
       });
       const poll = setInterval(() => {
-        if (done || (lab.progress && lab.progress.samplesPerSecond > 0)) {
+        if (done || (lab.progress && lab.progress.samplesPerSecond > 0) || (orPaused && lab.phase === 'paused')) {
           clearInterval(poll);
           resolve();
         }
@@ -349,6 +460,7 @@ export class ScheduleSession {
     this.decision = this.decideNow(lab);
     this.cycle = startDutyCycle(clockStart, wallStepMs, this.decision.duty);
     this.timer = setInterval(() => this.simulatedTick(lab), Math.max(20, Math.min(250, wallStepMs / 10)));
+    this.save(lab, performance.now(), true);
   }
 
   private simulatedTick(lab: Lab): void {
@@ -375,6 +487,7 @@ export class ScheduleSession {
       return;
     }
     this.command(lab, step.command);
+    this.save(lab, performance.now(), step.booked !== null || step.command !== null);
   }
 
   private decideNow(lab: Lab): Decision {

@@ -45,6 +45,25 @@ describe('a scheduled run against a replayed trace', () => {
     expect(c?.cumulative.oracle.at(-1)).toBeCloseTo(400, 9);
   });
 
+  it('continues from its progress (a reload mid-schedule) as if it had never stopped', () => {
+    const straight = new ScheduledRun({ replay: replay(), policy: oraclePolicy, startIndex: 8, estimatedSteps: 4, slackSteps: 20 });
+    drive(straight, 4);
+    const first = new ScheduledRun({ replay: replay(), policy: oraclePolicy, startIndex: 8, estimatedSteps: 4, slackSteps: 20 });
+    let remaining = 4;
+    for (let i = 0; i < 3; i++) {
+      const d = first.decide(remaining);
+      remaining -= Math.min(d.duty, remaining);
+      first.finishStep(d, Math.min(d.duty, 4), Math.min(d.duty, 4));
+    }
+    // The estimate and slack given to a continued run do not move its deadline: the saved one holds.
+    const continued = new ScheduledRun({ replay: replay(), policy: oraclePolicy, startIndex: 8, estimatedSteps: 0, slackSteps: 0, resume: structuredClone(first.progress()) });
+    expect([continued.index, continued.deadlineIndex]).toEqual([first.index, straight.deadlineIndex]);
+    drive(continued, remaining);
+    expect(continued.steps.map((s) => s.decision.duty)).toEqual(straight.steps.map((s) => s.decision.duty));
+    expect(continued.totals()).toEqual(straight.totals());
+    expect(continued.compare()?.savingVsRunNow).toBeCloseTo(straight.compare()?.savingVsRunNow ?? Number.NaN, 9);
+  });
+
   it('sets the deadline from the estimate and the slack, within the trace', () => {
     expect(new ScheduledRun({ replay: replay(), policy: runNowPolicy, startIndex: 8, estimatedSteps: 3.2, slackSteps: 5 }).deadlineIndex).toBe(17);
     expect(new ScheduledRun({ replay: replay(), policy: runNowPolicy, startIndex: 40, estimatedSteps: 4, slackSteps: 24 }).deadlineIndex).toBe(48);

@@ -47,6 +47,15 @@ export interface ScheduledRunOptions {
   readonly estimatedSteps: number;
   /** Extra steps allowed: the deadline is start + ceil(estimatedSteps) + slackSteps. */
   readonly slackSteps: number;
+  /** Continue a run from its `progress()` (a reload mid-schedule): its deadline, steps and work so far. */
+  readonly resume?: ScheduledRunProgress;
+}
+
+/** Where a scheduled run stands, as plain data: what continuing it needs. */
+export interface ScheduledRunProgress {
+  readonly deadlineIndex: number;
+  readonly steps: readonly ScheduledStep[];
+  readonly workDone: number;
 }
 
 /** A run scheduled step by step; see the module comment. */
@@ -60,8 +69,17 @@ export class ScheduledRun {
     this.options = options;
     this.deadlineIndex = Math.min(
       options.replay.values.length,
-      options.startIndex + Math.ceil(options.estimatedSteps - EPSILON) + options.slackSteps,
+      options.resume?.deadlineIndex ?? options.startIndex + Math.ceil(options.estimatedSteps - EPSILON) + options.slackSteps,
     );
+    if (options.resume) {
+      for (const step of options.resume.steps) this.steps.push(step);
+      this.workDone = options.resume.workDone;
+    }
+  }
+
+  /** Where the run stands now (a copy), to continue it later with `resume`. */
+  progress(): ScheduledRunProgress {
+    return { deadlineIndex: this.deadlineIndex, steps: [...this.steps], workDone: this.workDone };
   }
 
   /** Id of the policy that schedules this run. */

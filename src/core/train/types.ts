@@ -76,7 +76,9 @@ export type TrainEvent =
   | { readonly type: 'epoch'; readonly record: EpochRecord }
   | { readonly type: 'pruning'; readonly update: PruningEvent }
   | { readonly type: 'log'; readonly entry: RunLogEntry }
-  | { readonly type: 'change'; readonly change: TrainingChange };
+  | { readonly type: 'change'; readonly change: TrainingChange }
+  /** A checkpoint write failed (a full disk, a private window): what was not saved, and the last step that was. */
+  | { readonly type: 'storage'; readonly unsaved: string; readonly savedStep: number };
 
 /** A change of batch size or learning rate during a run, from the next step on. */
 export interface TrainingChange {
