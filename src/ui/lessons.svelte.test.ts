@@ -67,12 +67,17 @@ describe('LessonSession', () => {
     await s.open('when-you-train-matters');
     lab.runId = 1;
     lab.phase = 'finished';
-    lab.result = { schedule: { policy: 'run-now', savingVsRunNow: null }, compression: null };
+    lab.result = { schedule: { policy: 'run-now', pausedSeconds: 3600, savingVsRunNow: null }, compression: null };
     s.observe();
-    // The next run's schedule shows in the lab's result before the run itself starts.
-    lab.result = { schedule: { policy: 'threshold', savingVsRunNow: null }, compression: { precision: 'uint8' } };
+    // The comparison with run-now comes a moment after the run ends.
+    lab.result = { schedule: { policy: 'run-now', pausedSeconds: 3600, savingVsRunNow: 0.25 }, compression: null };
     s.observe();
-    expect(s.state.runs).toEqual([{ schedule: { policy: 'run-now', savingVsRunNow: null }, compression: { precision: 'uint8' } }]);
+    // Setting up the next run clears the comparison, then shows the next run's schedule.
+    lab.result = { schedule: { policy: 'run-now', pausedSeconds: 0, savingVsRunNow: null }, compression: { precision: 'uint8' } };
+    s.observe();
+    lab.result = { schedule: { policy: 'threshold', pausedSeconds: 0, savingVsRunNow: null }, compression: { precision: 'uint8' } };
+    s.observe();
+    expect(s.state.runs).toEqual([{ schedule: { policy: 'run-now', pausedSeconds: 3600, savingVsRunNow: 0.25 }, compression: { precision: 'uint8' } }]);
     expect(s.record?.steps[0]?.done).toBe(true);
   });
 

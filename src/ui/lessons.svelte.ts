@@ -148,13 +148,19 @@ export class LessonSession {
 }
 
 /**
- * A recorded run updated from a later result of the same run: only its compression and deployment
- * change after it ended. The rest is kept, because while the next run is being set up (a schedule
- * loading its trace, say) the lab's result already shows that run's schedule.
+ * A recorded run updated from a later result of the same run. Its compression and deployment come
+ * from the later result (an export, a distilled student, a benchmark); its schedule only fills in
+ * what was not known when it ended (the comparison with run-now comes a moment later). The rest is
+ * kept, because while the next run is being set up (a schedule loading its trace) the lab's result
+ * already shows part of that run's schedule.
  */
 function laterSections(recorded: unknown, later: unknown): unknown {
   if (!isObject(recorded) || !isObject(later)) return later;
-  return { ...recorded, compression: later['compression'], deployment: later['deployment'] };
+  const [before, after] = [recorded['schedule'], later['schedule']];
+  const schedule = isObject(before) && isObject(after) && before['policy'] === after['policy']
+    ? Object.fromEntries(Object.entries(before).map(([k, v]) => [k, v ?? after[k] ?? null]))
+    : before;
+  return { ...recorded, schedule, compression: later['compression'], deployment: later['deployment'] };
 }
 
 const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object';
