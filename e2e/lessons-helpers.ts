@@ -1,7 +1,7 @@
 /** Drives a lesson as a student would: each step's action, its check turning done, an answer, Next. */
 import { expect, type Page } from '@playwright/test';
 import type { LessonView } from '../src/core/lessons/parse';
-import { openLab, waitForEnd } from './helpers';
+import { openLab, PHASE, waitForEnd } from './helpers';
 
 /** One step as the student does it. */
 export interface StepPlan {
@@ -27,9 +27,10 @@ export async function showPanel(page: Page, view: LessonView): Promise<void> {
 export async function trainOnce(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Start', exact: true }).click();
   // A scheduled run keeps the last run's "finished" on screen while its trace loads, and a short
-  // run may be over before any check here sees it start: the lesson's own check (it counts the
-  // runs) is what the walk waits on after this.
-  expect(await waitForEnd(page, 120_000)).toBe('finished');
+  // run may be over before any check here sees it start: so this only waits for an end on screen,
+  // and the lesson's own check (it counts the runs finished) is what the walk waits on after it.
+  await waitForEnd(page, 120_000);
+  await expect(page.locator(PHASE)).not.toHaveAttribute('data-phase', 'failed');
 }
 
 /** The first figure of a kind in a question, e.g. `figure(q, /[\d.]+ Wh/)`. */
