@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BUILT_IN_LESSONS, LessonSession, type LessonHost } from './lessons.svelte';
+import { decodeResultLink } from '../core/results/link';
+import { defaultRunResult } from '../core/results/test-helpers';
 
 function fakeHost() {
   const lab = { phase: 'idle', view: 'train', config: {}, result: null as unknown, runId: 0, sweep: { runs: [], active: false, picked: null } };
@@ -25,7 +27,7 @@ describe('LessonSession', () => {
     const s = new LessonSession(host);
     await s.open('bigger-is-not-better', 1);
     expect(s.step).toBe(1);
-    expect(presets).toEqual(['dataset=spiral&samples=1000&hidden=128,128&epochs=20&batch=32']);
+    expect(presets).toEqual(['dataset=spiral&samples=600&backend=wasm&hidden=128,128&epochs=15&batch=32']);
     expect(views).toEqual(['train']);
   });
 
@@ -57,6 +59,41 @@ describe('LessonSession', () => {
     expect(s.problems).toEqual([{ line: 9, message: expect.stringContaining('"kwh" is not in the result') }]);
     expect(s.error).toContain('1 problem and was not opened');
     expect(presets).toEqual([]);
+  });
+
+  it('keeps a finished run as it ended while the next run is being set up, but takes its later export', async () => {
+    const { host, lab } = fakeHost();
+    const s = new LessonSession(host);
+    await s.open('when-you-train-matters');
+    lab.runId = 1;
+    lab.phase = 'finished';
+    lab.result = { schedule: { policy: 'run-now', pausedSeconds: 3600, savingVsRunNow: null }, compression: null };
+    s.observe();
+    // The comparison with run-now comes a moment after the run ends.
+    lab.result = { schedule: { policy: 'run-now', pausedSeconds: 3600, savingVsRunNow: 0.25 }, compression: null };
+    s.observe();
+    // Setting up the next run clears the comparison, then shows the next run's schedule.
+    lab.result = { schedule: { policy: 'run-now', pausedSeconds: 0, savingVsRunNow: null }, compression: { precision: 'uint8' } };
+    s.observe();
+    lab.result = { schedule: { policy: 'threshold', pausedSeconds: 0, savingVsRunNow: null }, compression: { precision: 'uint8' } };
+    s.observe();
+    expect(s.state.runs).toEqual([{ schedule: { policy: 'run-now', pausedSeconds: 3600, savingVsRunNow: 0.25 }, compression: { precision: 'uint8' } }]);
+    expect(s.record?.steps[0]?.done).toBe(true);
+  });
+
+  it('makes a result link of the last run with the record of answers in it', async () => {
+    const { host, lab } = fakeHost();
+    const s = new LessonSession(host);
+    await s.open('cost-of-a-run');
+    expect(s.resultLink('https://lab.example.org/')).toBeNull();
+    lab.runId = 1;
+    lab.phase = 'finished';
+    lab.result = defaultRunResult();
+    s.observe();
+    s.answer('It depends on the device.');
+    const decoded = decodeResultLink(s.resultLink('https://lab.example.org/', 'Ada') ?? '');
+    expect(decoded.ok && decoded.summary.nick).toBe('Ada');
+    expect(decoded.ok && decoded.summary.lesson?.steps[0]).toMatchObject({ done: true, a: 'It depends on the device.', q: expect.stringContaining('Why does the lab give a range') });
   });
 
   it('says why a lesson could not be loaded or is not one', async () => {

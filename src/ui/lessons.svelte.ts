@@ -5,6 +5,10 @@
 import { parseLesson, type Lesson, type LessonProblem, type LessonView } from '../core/lessons/parse';
 import type { LessonState } from '../core/lessons/expr';
 import { markDone, newRecord, nextOpenStep, stepView, withAnswer, type LessonRecord } from '../core/lessons/record';
+import { validateResult, type LabResult } from '../core/result';
+import { resultLinkUrl } from '../core/results/link';
+import { summariseResult } from '../core/results/summary';
+import { lessonPart } from '../core/results/lesson';
 
 /** What the lesson needs from the page. */
 export interface LessonHost {
@@ -39,8 +43,11 @@ export class LessonSession {
   problems = $state.raw<readonly LessonProblem[]>([]);
   error = $state<string | null>(null);
   loading = $state(false);
-  /** Results of the runs since the lesson opened, by run id (the newest is updated as it is compressed or deployed). */
-  private results = $state.raw<readonly (readonly [number, unknown])[]>([]);
+  /**
+   * Results of the runs since the lesson opened: run id, the result as recorded, and the lab's
+   * result object it was last taken from (the newest is updated as it is compressed or deployed).
+   */
+  private results = $state.raw<readonly (readonly [number, unknown, unknown])[]>([]);
   private openedAtRun = 0;
 
   constructor(private readonly host: LessonHost) {}
@@ -111,9 +118,10 @@ export class LessonSession {
     const now = this.host.snapshot();
     const ended = now.phase === 'finished' || now.phase === 'stopped';
     const known = this.results.find(([id]) => id === now.runId);
-    if (this.lesson && ended && now.result && now.runId >= this.openedAtRun && known?.[1] !== now.result) {
+    if (this.lesson && ended && now.result && now.runId >= this.openedAtRun && known?.[2] !== now.result) {
+      const recorded = known ? laterSections(known[1], now.result) : now.result;
       // Run ids only grow, so appending or replacing the last entry keeps the list oldest first.
-      this.results = [...this.results.filter(([id]) => id !== now.runId), [now.runId, now.result] as const];
+      this.results = [...this.results.filter(([id]) => id !== now.runId), [now.runId, recorded, now.result] as const];
     }
     if (this.record && this.current?.done) this.record = markDone(this.record, this.step);
   }
@@ -123,11 +131,39 @@ export class LessonSession {
     if (this.record) this.record = withAnswer(this.record, this.step, this.current?.question ?? null, text);
   }
 
+  /**
+   * The result link of the last run with this lesson record in it (answers with their figures),
+   * or null before a run of the lesson has a result.
+   */
+  resultLink(pageUrl: string, nickname = ''): string | null {
+    const result = this.host.snapshot().result;
+    if (!this.record || result === null || validateResult(result).length > 0) return null;
+    return resultLinkUrl(pageUrl, { ...summariseResult(result as LabResult, nickname), lesson: lessonPart(this.record) });
+  }
+
   /** The first step not done yet. */
   resumeAt(): number {
     return this.record ? nextOpenStep(this.record) : 0;
   }
 }
+
+/**
+ * A recorded run updated from a later result of the same run. Its compression and deployment come
+ * from the later result (an export, a distilled student, a benchmark); its schedule only fills in
+ * what was not known when it ended (the comparison with run-now comes a moment later). The rest is
+ * kept, because while the next run is being set up (a schedule loading its trace) the lab's result
+ * already shows part of that run's schedule.
+ */
+function laterSections(recorded: unknown, later: unknown): unknown {
+  if (!isObject(recorded) || !isObject(later)) return later;
+  const [before, after] = [recorded['schedule'], later['schedule']];
+  const schedule = isObject(before) && isObject(after) && before['policy'] === after['policy']
+    ? Object.fromEntries(Object.entries(before).map(([k, v]) => [k, v ?? after[k] ?? null]))
+    : before;
+  return { ...recorded, schedule, compression: later['compression'], deployment: later['deployment'] };
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object';
 
 async function fetchLessonText(url: string, fetcher: typeof fetch): Promise<string> {
   const response = await fetcher(url, { credentials: 'omit', redirect: 'follow' });

@@ -5,6 +5,7 @@
 import { valueToText } from '../config/link';
 import { FIELDS, getPath } from '../config/schema';
 import type { CompareRow } from './table';
+import { lessonAnswersText } from './lesson';
 
 export type Cell = string | number | null;
 
@@ -17,6 +18,8 @@ export interface Column {
   readonly value: (row: CompareRow) => Cell;
   /** Shown in the on-screen and terminal tables (every column goes to the CSV). */
   readonly shown?: boolean;
+  /** Shown on screen only when some row has a value (a column most sets do not have). */
+  readonly shownWhenAny?: boolean;
 }
 
 const setting = (key: string) => {
@@ -57,6 +60,7 @@ export const COLUMNS: readonly Column[] = [
   { id: 'sparsity', label: 'sparsity', doc: 'exact zeros in the exported kernels, fraction', value: (r) => r.summary.compression?.sparsity ?? null },
   { id: 'export_gzip_bytes', label: 'gzip B', doc: 'exported model, gzipped, bytes', value: (r) => r.summary.compression?.gzipBytes ?? null },
   { id: 'deploy_pick', label: 'deploy', doc: 'recommended deployment: backend/precision/batch', value: (r) => (r.summary.deployment ? `${r.summary.deployment.backend}/${r.summary.deployment.precision}/${r.summary.deployment.batchSize}` : null) },
+  { id: 'lesson_answers', label: 'lesson answers', doc: 'the lesson id, steps done and each answer, when the student shared their lesson record', value: (r) => lessonAnswersText(r.summary.lesson), shownWhenAny: true },
   { id: 'samples_trained', label: 'samples', doc: 'training samples processed (throughput x training seconds)', value: (r) => r.samples },
   { id: 'wall_seconds', label: 's', doc: 'seconds spent training', value: (r) => r.summary.metrics.wall },
   { id: 'outcome', label: 'outcome', doc: 'finished or stopped', value: (r) => r.summary.outcome },
@@ -64,6 +68,11 @@ export const COLUMNS: readonly Column[] = [
   { id: 'created_at', label: 'created', doc: 'when the result was made, ISO 8601 UTC', value: (r) => r.summary.at },
   { id: 'experiment_link', label: 'link', doc: 'the link that opens the experiment (hash part, "#..." on the lab page)', value: (r) => `#${r.summary.link}` },
 ];
+
+/** The columns to show on screen for these rows: the shown ones, and those shown when any row has a value. */
+export function shownColumns(rows: readonly CompareRow[]): Column[] {
+  return COLUMNS.filter((c) => c.shown || (c.shownWhenAny && rows.some((r) => c.value(r) !== null)));
+}
 
 export function column(id: string): Column | undefined {
   return COLUMNS.find((c) => c.id === id);

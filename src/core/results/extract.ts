@@ -95,7 +95,7 @@ export function extractFromJson(text: string, name: string): Extraction {
   return { entries: [{ key: runKey(summary), summary, sources: [name] }], problems: [] };
 }
 
-/** Merges entries of the same run (first one wins; a nickname fills in from a later copy), in first-seen order. */
+/** Merges entries of the same run (first one wins; a nickname or lesson record fills in from a later copy), in first-seen order. */
 export function mergeEntries(lists: readonly (readonly CompareEntry[])[]): CompareEntry[] {
   const byKey = new Map<string, CompareEntry>();
   for (const list of lists) {
@@ -103,7 +103,8 @@ export function mergeEntries(lists: readonly (readonly CompareEntry[])[]): Compa
       const seen = byKey.get(e.key);
       if (!seen) byKey.set(e.key, e);
       else {
-        const summary = seen.summary.nick || !e.summary.nick ? seen.summary : { ...seen.summary, nick: e.summary.nick };
+        const named = seen.summary.nick || !e.summary.nick ? seen.summary : { ...seen.summary, nick: e.summary.nick };
+        const summary = named.lesson || !e.summary.lesson ? named : { ...named, lesson: e.summary.lesson };
         byKey.set(e.key, { key: e.key, summary, sources: [...seen.sources, ...e.sources] });
       }
     }

@@ -6,6 +6,7 @@ import * as v from 'valibot';
 import { BACKEND_CHOICES } from '../config/schema';
 import type { LabResult } from '../result';
 import { APP_VERSION } from './version';
+import { LessonPartSchema } from './lesson';
 
 /** Version of the summary inside a result link; a link of another version is named as such. */
 export const SUMMARY_VERSION = 1;
@@ -39,6 +40,8 @@ export const ResultSummarySchema = v.object({
   deployment: v.nullable(v.object({ backend: v.string(), precision: v.string(), batchSize: num, meetsTarget: v.boolean(), latencyTargetMs: num })),
   /** Training loss, downsampled to at most CURVE_POINTS points, 4 significant digits. */
   curve: v.array(num),
+  /** A lesson record (see lesson.ts), only when the student shared one. */
+  lesson: v.optional(LessonPartSchema),
 });
 
 export type ResultSummary = v.InferOutput<typeof ResultSummarySchema>;
