@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { openLab, showView, waitForEnd } from './helpers';
 import { VIEW_TABS } from '../src/core/workspace/link';
 
@@ -8,7 +8,7 @@ import { VIEW_TABS } from '../src/core/workspace/link';
 
 const SMALL = 'dataset=blobs&samples=400&hidden=8&epochs=2&seed=3&backend=wasm';
 
-async function violationsIn(page: import('@playwright/test').Page, label: string): Promise<string[]> {
+async function violationsIn(page: Page, label: string): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page }).analyze();
   return violations.map((v) => `${label}: ${v.id} (${v.impact}) on ${v.nodes.length} node(s): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
 }
