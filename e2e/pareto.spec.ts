@@ -63,7 +63,8 @@ test('a small sweep completes, its front is highlighted and a Pareto point opens
   expect(href).toMatch(/^#v=1&/);
   await row.getByTestId('sweep-open').click();
   await expect(page.locator('input[name=hidden]')).toHaveValue(hidden ?? '');
-  await expect(page).toHaveURL(new RegExp(`${href.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+  // The student stays in the Explore view, which the address keeps in front of the experiment.
+  await expect(page).toHaveURL(new RegExp(`#view=explore&${href.slice(1).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
   expect(page.url()).toContain('policy=forecast-window');
   expect(page.url()).toContain('schedule=simulated');
   expect(page.url()).toContain('dataset=xor');
