@@ -7,7 +7,10 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ensureBuilt, openLab, repoRoot } from './harness.ts';
+import { chromium } from '@playwright/test';
+import { launchOptions } from './browser.ts';
+import { ensureBuilt, repoRoot } from './harness.ts';
+import { serveStatic } from './serve.ts';
 import { VIEW_TABS } from '../src/core/workspace/link.ts';
 
 /** A small, quick experiment, so every view has a finished run to show. */
@@ -25,10 +28,13 @@ async function main(): Promise<void> {
   const out = resolve(repoRoot, values.out);
   mkdirSync(out, { recursive: true });
   ensureBuilt(values.rebuild);
-  const session = await openLab(RUN, { webgpu: false });
+  const server = await serveStatic(resolve(repoRoot, 'dist'));
+  const browser = await chromium.launch(launchOptions({ webgpu: false }));
   try {
-    const { page } = session;
-    await page.setViewportSize(viewport);
+    // Service workers allowed, as in a real visit: the page then shows no "offline copy" problem.
+    const page = await browser.newPage({ viewport });
+    await page.goto(`${server.url}#${RUN}`);
+    await page.waitForFunction(() => 'labAutomation' in window);
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     await page.locator('[data-testid=status][data-phase=finished]').waitFor({ timeout: 180_000 });
     for (const { id, label } of VIEW_TABS) {
@@ -40,7 +46,8 @@ async function main(): Promise<void> {
       console.log(file);
     }
   } finally {
-    await session.close();
+    await browser.close();
+    await server.close();
   }
 }
 
