@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { ELECTRICITY_MAPS_FIXTURES, FIXTURE_ROUTES, HTTP_FAILURE_FIXTURES, type FixtureResponse } from '../src/core/carbon/providers/fixtures';
-import { openLab, result, waitForEnd } from './helpers';
+import { openLab, result, showView, waitForEnd } from './helpers';
 
 const SMALL_RUN = 'dataset=xor&samples=600&hidden=8&epochs=1&backend=wasm';
 const FAKE_KEY = 'sk-fake-ELECTRICITY-key-8c1e77';
@@ -72,6 +72,7 @@ test.afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())
 
 /** Chooses Electricity Maps for zone DE with a key, at a base URL, through the panel. */
 async function useElectricityMaps(page: Page, baseUrl: string, key: string): Promise<void> {
+  await showView(page, 'Footprint');
   await page.locator('select[name=carbon]').selectOption('electricity-maps');
   await page.locator('input[name=region]').fill('DE');
   await page.locator('input[name=region]').press('Tab');
@@ -84,6 +85,7 @@ async function useElectricityMaps(page: Page, baseUrl: string, key: string): Pro
 
 test('with a constant-intensity replay, carbon equals energy x intensity, on screen and in the result', async ({ page }) => {
   await openLab(page, `${SMALL_RUN}&carbon=replay`);
+  await showView(page, 'Footprint');
   const hours = Array.from({ length: 48 }, (_, i) => `${new Date(Date.UTC(2022, 0, 1, i)).toISOString()},300`);
   await page.locator('input[name=traceFile]').setInputFiles({ name: 'constant-300.csv', mimeType: 'text/csv', buffer: Buffer.from(['timestamp,carbon_intensity_gco2_per_kwh', ...hours].join('\n')) });
   await expect(page.locator('select[name=trace]')).toHaveValue('upload');
@@ -150,6 +152,8 @@ test('an API key goes only to its provider and appears in no link, result, expor
 
   const exports: string[] = [];
   for (const name of ['Download emissions.csv (CodeCarbon)', 'Download emissions JSON', 'Download result']) {
+    // The result download is in the Train view, the emissions ones in Footprint.
+    if (name === 'Download result') await showView(page, 'Train');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name }).click()]);
     exports.push(readFileSync((await download.path()) as string, 'utf8'));
   }
@@ -166,6 +170,7 @@ test('an API key goes only to its provider and appears in no link, result, expor
 
 /** Opens the provider addresses and sets one of them. */
 async function setBaseUrl(page: Page, input: string, url: string): Promise<void> {
+  await showView(page, 'Footprint');
   await page.getByText('Provider addresses').click();
   await page.locator(`input[name=${input}]`).fill(url);
   await page.locator(`input[name=${input}]`).press('Tab');
@@ -180,6 +185,7 @@ const PROVIDERS = [
 for (const p of PROVIDERS) {
   test(`the ${p.name} provider's answer is used for the run`, async ({ page }) => {
     await openLab(page, `${SMALL_RUN}&${p.link}`);
+    await showView(page, 'Footprint');
     if (p.provider === 'watttime') {
       await page.locator('input[name=wtUser]').fill('student');
       await page.locator('input[name=wtUser]').press('Tab');

@@ -7,7 +7,7 @@ import { decodeResultLink, resultLinkUrl } from '../src/core/results/link';
 import { summariseResult } from '../src/core/results/summary';
 import { defaultRunResult } from '../src/core/results/test-helpers';
 import type { LabResult } from '../src/core/result';
-import { lab, longTasks, openLab, recordLongTasks, waitForEnd } from './helpers';
+import { lab, longTasks, openLab, recordLongTasks, showView, waitForEnd } from './helpers';
 
 const TINY = 'dataset=spiral&samples=300&hidden=8&epochs=1&seed=5';
 
@@ -46,6 +46,7 @@ test('three runs shared as result links, pasted in a chat log with a truncated o
     `[09:06] b16: again ${links[0]}`,
   ].join('\n');
   const panel = page.getByTestId('compare-panel');
+  await showView(page, 'Compare');
   await page.getByTestId('compare-paste').fill(chat);
   await page.getByTestId('compare-add').click();
   await expect(page.getByTestId('compare-status')).toHaveText('3 results added, 1 already in the set (merged); 1 bad entry skipped (below).');
@@ -87,8 +88,9 @@ test('three runs shared as result links, pasted in a chat log with a truncated o
   await expect(panel.locator('[data-testid=compare-table] tbody tr[data-mine=true]')).toHaveCount(1);
   await expect(panel.locator('tr.mine')).toContainText('(mine)');
 
-  // The set, with its check, survives a reload (IndexedDB).
+  // The set, with its check, survives a reload (IndexedDB), and the reload keeps the Compare view.
   await page.reload();
+  await expect(page.getByRole('tab', { name: 'Compare', exact: true })).toHaveAttribute('aria-selected', 'true');
   await expect(panel.locator('[data-testid=compare-table] tbody tr')).toHaveCount(4);
   await expect(panel.locator('[data-testid=compare-table] tbody tr', { hasText: 'b32' })).toHaveAttribute('data-check', check);
 });
@@ -103,6 +105,7 @@ test('with 200 results the Compare view stays responsive', async ({ page }) => {
   });
   await recordLongTasks(page);
   await openLab(page, TINY);
+  await showView(page, 'Compare');
   const panel = page.getByTestId('compare-panel');
   await page.getByTestId('compare-paste').fill(links.map((l, i) => `${i},Student ${i + 1},"${l}"`).join('\n'));
   const since = await page.evaluate(() => performance.now());

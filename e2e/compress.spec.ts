@@ -5,13 +5,14 @@ import { expect, test } from '@playwright/test';
 import { splitDataset } from '../src/core/data/dataset';
 import { syntheticDataset } from '../src/core/data/synthetic';
 import { validateResult } from '../src/core/result';
-import { openLab, result, waitForEnd } from './helpers';
+import { openLab, result, showView, waitForEnd } from './helpers';
 
 const SEED = 5;
 const HASH = `dataset=blobs&samples=1000&noise=0.3&hidden=32&epochs=3&seed=${SEED}&backend=wasm&prune=on&sparsity=0.8&pruneFrom=0&pruneTo=2&pruneEvery=5&precision=uint8`;
 
 test('prune while training, quantize to uint8 and export; plain tfjs in Node loads the zip at the accuracy the lab reported', async ({ page }) => {
   await openLab(page, HASH);
+  await showView(page, 'Compress');
   await page.getByRole('button', { name: 'Start', exact: true }).click();
   expect(await waitForEnd(page)).toBe('finished');
   // 80 % of each kernel, to the nearest whole weight (a 2x32 kernel keeps 13 of 64: 79.7 %).

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { openLab, result, waitForEnd } from './helpers';
+import { openLab, result, showView, waitForEnd } from './helpers';
 import { validateResult } from '../src/core/result';
 
 // A small MLP on synthetic data, trained for one epoch on wasm (which trains MLPs).
@@ -7,6 +7,7 @@ const HASH = 'dataset=blobs&samples=600&hidden=16&epochs=1&seed=11&backend=wasm'
 
 test('the deployment benchmark times the backends headless Chromium has, and its recommendation respects the target', async ({ page }) => {
   await openLab(page, HASH);
+  await showView(page, 'Deploy');
   await page.getByRole('button', { name: 'Start', exact: true }).click();
   expect(await waitForEnd(page, 120_000)).toBe('finished');
 

@@ -63,3 +63,10 @@ export async function lab(args: string[]): Promise<{ code: number; stdout: strin
   }
 }
 
+
+/** Shows a view of the workspace as a person would: by clicking its tab ('Train', 'Schedule', ...). */
+export async function showView(page: Page, label: string): Promise<void> {
+  const tab = page.getByRole('tab', { name: label, exact: true });
+  await tab.click();
+  await expect(tab).toHaveAttribute('aria-selected', 'true');
+}

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { openLab, waitForEnd } from './helpers';
+import { openLab, showView, waitForEnd } from './helpers';
 
 test('a lesson link opens its step, sets the lab up, checks the run and asks about the student\'s own figures', async ({ page }) => {
   await openLab(page, 'lesson=cost-of-a-run&step=1');
@@ -28,6 +28,7 @@ test('a lesson link opens its step, sets the lab up, checks the run and asks abo
 test('a teacher\'s lesson with mistakes is refused with each problem and its line, and the lab is unchanged', async ({ page }) => {
   await page.route('https://school.example/bad.md', (route) => route.fulfill({ body: '---\nid: bad\ntitle: Bad\nminutes: 10\nsummary: S\n---\n## Step: One\ndo: go\ncheck: result.energy.kwh > 0\n<script>alert(1)</script>\n', contentType: 'text/markdown', headers: { 'access-control-allow-origin': '*' } }));
   await openLab(page, 'epochs=3');
+  await showView(page, 'Lessons');
   const lesson = page.getByTestId('lessons');
   await lesson.getByLabel('Open a lesson file from an https address').fill('https://school.example/bad.md');
   await lesson.getByRole('button', { name: 'Open', exact: true }).click();

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { openLab } from './helpers';
+import { openLab, showView } from './helpers';
 
 const BASE = 'dataset=xor&samples=600&epochs=1&backend=wasm';
 
@@ -17,6 +17,7 @@ async function tickOnly(page: Page, wanted: Record<string, string[]>): Promise<v
 
 test('a small sweep completes, its front is highlighted and a Pareto point opens as a config and link', async ({ page }) => {
   await openLab(page, BASE);
+  await showView(page, 'Explore');
   const startUrl = page.url();
   const panel = page.getByTestId('pareto-panel');
   await tickOnly(page, { batchSize: ['64'], learningRate: ['0.001'], hidden: ['32', '128'], sparsity: ['0'], precision: ['float32'], policy: ['run-now', 'forecast-window'] });
@@ -62,7 +63,8 @@ test('a small sweep completes, its front is highlighted and a Pareto point opens
   expect(href).toMatch(/^#v=1&/);
   await row.getByTestId('sweep-open').click();
   await expect(page.locator('input[name=hidden]')).toHaveValue(hidden ?? '');
-  await expect(page).toHaveURL(new RegExp(`${href.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+  // The student stays in the Explore view, which the address keeps in front of the experiment.
+  await expect(page).toHaveURL(new RegExp(`#view=explore&${href.slice(1).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
   expect(page.url()).toContain('policy=forecast-window');
   expect(page.url()).toContain('schedule=simulated');
   expect(page.url()).toContain('dataset=xor');
@@ -70,6 +72,7 @@ test('a small sweep completes, its front is highlighted and a Pareto point opens
 
 test('cancel stops the current run and the sweep, and restores the settings', async ({ page }) => {
   await openLab(page, `${BASE.replace('samples=600', 'samples=20000').replace('epochs=1', 'epochs=20')}`);
+  await showView(page, 'Explore');
   const startUrl = page.url();
   const panel = page.getByTestId('pareto-panel');
   await tickOnly(page, { batchSize: ['32', '64'], learningRate: ['0.001'], hidden: ['32'], sparsity: ['0'], precision: ['float32'], policy: ['run-now'] });

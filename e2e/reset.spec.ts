@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { openLab, stepsDone, waitForEnd } from './helpers';
+import { openLab, showView, stepsDone, waitForEnd } from './helpers';
 
 // Reset during every long worker call: the call's busy state clears at once, nothing is left
 // waiting on the thrown-away worker, and the next Start trains to the end. Small MLPs on wasm.
@@ -28,6 +28,7 @@ async function resetAndCheckIdle(page: Page): Promise<void> {
 
 /** Makes the settings small again (as a user would, in the form) and trains them to the end. */
 async function startSmallAndFinish(page: Page): Promise<void> {
+  await showView(page, 'Train');
   await page.locator('input[name=samples]').fill('600');
   await page.locator('input[name=hidden]').fill('16');
   await page.locator('input[name=epochs]').fill('1');
@@ -38,6 +39,7 @@ async function startSmallAndFinish(page: Page): Promise<void> {
 
 test('Reset during distillation clears the busy state, and the next Start trains to the end', async ({ page }) => {
   await trainWideAndStop(page);
+  await showView(page, 'Compress');
   const busy = page.getByTestId('compression-busy');
   await page.getByRole('button', { name: 'Distil a student' }).click();
   await expect(busy).toHaveText('Distilling the student…');
@@ -45,6 +47,7 @@ test('Reset during distillation clears the busy state, and the next Start trains
   await expect(busy).toHaveCount(0);
   await startSmallAndFinish(page);
   // The compression panel works against the new worker.
+  await showView(page, 'Compress');
   await page.getByRole('button', { name: 'Distil a student' }).click();
   await expect(page.getByTestId('compression-busy')).toHaveCount(0, { timeout: 60_000 });
   await expect(page.getByTestId('compression-error')).toHaveCount(0);
@@ -52,17 +55,20 @@ test('Reset during distillation clears the busy state, and the next Start trains
 
 test('Reset during the export clears the busy state, and the next Start trains to the end', async ({ page }) => {
   await trainWideAndStop(page);
+  await showView(page, 'Compress');
   const busy = page.getByTestId('compression-busy');
   await page.getByRole('button', { name: 'Evaluate the export' }).click();
   await expect(busy).toHaveText('Exporting and evaluating the file…');
   await resetAndCheckIdle(page);
   await expect(busy).toHaveCount(0);
   await startSmallAndFinish(page);
+  await showView(page, 'Compress');
   await expect(page.getByRole('button', { name: 'Evaluate the export' })).toBeEnabled();
 });
 
 test('Reset during the deployment benchmark does not leave it "Benchmarking…", and the next run can benchmark', async ({ page }) => {
   await openLab(page, SMALL);
+  await showView(page, 'Deploy');
   await page.getByRole('button', { name: 'Start', exact: true }).click();
   expect(await waitForEnd(page, 120_000)).toBe('finished');
   const button = page.getByTestId('deploy-run');
@@ -80,6 +86,7 @@ test('Reset during the deployment benchmark does not leave it "Benchmarking…",
 
 test('Reset during a sweep ends the sweep, leaves the address bar alone, and the next Start trains to the end', async ({ page }) => {
   await openLab(page, SMALL.replace('samples=600', 'samples=20000').replace('epochs=1', 'epochs=20'));
+  await showView(page, 'Explore');
   const startUrl = page.url();
   const panel = page.getByTestId('pareto-panel');
   await panel.getByRole('button', { name: 'Run sweep' }).click();

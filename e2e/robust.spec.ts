@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { zipSync } from 'fflate';
 import { expect, test, type Page } from '@playwright/test';
-import { openLab, result, waitForEnd } from './helpers';
+import { openLab, result, showView, waitForEnd } from './helpers';
 
 const RUN = 'dataset=blobs&samples=1000&hidden=16&epochs=2&seed=7&backend=wasm';
 
@@ -11,11 +11,13 @@ const hourly = (hours: number, value: (h: number) => string): string[] =>
   Array.from({ length: hours }, (_, h) => `${new Date(Date.UTC(2022, 5, 14, h)).toISOString()},${value(h)}`);
 
 async function uploadTrace(page: Page, name: string, lines: string[]): Promise<void> {
+  await showView(page, 'Schedule');
   await page.getByTestId('schedule-panel').locator('input[type=file]').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });
 }
 
 test('a zip bomb imported in the Compression panel gets a message; the run and the model imported before are kept', async ({ page }) => {
   await openLab(page, RUN);
+  await showView(page, 'Compress');
   await page.getByRole('button', { name: 'Start', exact: true }).click();
   expect(await waitForEnd(page)).toBe('finished');
   const before = await result(page);

@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test } from '@playwright/test';
-import { openLab, result, waitForEnd } from './helpers';
+import { openLab, result, showView, waitForEnd } from './helpers';
 
 const KEY = 'sk-live-test-key-0001';
 let server: Server;
@@ -35,11 +35,13 @@ test.afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())
 
 test('a live forecast-window run pauses in a dirty hour when a clean one is forecast, and says why', async ({ page }) => {
   await openLab(page, 'dataset=spiral&samples=4000&hidden=32,32&batch=16&epochs=20&seed=5&backend=wasm&carbon=electricity-maps&region=DE&schedule=live&policy=forecast-window&slack=12');
+  await showView(page, 'Footprint');
   await page.locator('input[name=emKey]').fill(KEY);
   await page.locator('input[name=emKey]').press('Tab');
   await page.getByText('Provider addresses').click();
   await page.locator('input[name=emBase]').fill(base);
   await page.locator('input[name=emBase]').press('Tab');
+  await showView(page, 'Schedule');
   await expect(page.getByTestId('schedule-panel').locator('select[name=schedule-mode]')).toHaveValue('live');
 
   await page.getByRole('button', { name: 'Start', exact: true }).click();

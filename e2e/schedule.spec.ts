@@ -1,11 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { openLab, result, waitForEnd } from './helpers';
+import { openLab, result, showView, waitForEnd } from './helpers';
 
 // Small and on wasm; the grid is California's 2022 trace, whose solar midday is far cleaner than its evening.
 const RUN = 'dataset=spiral&samples=4000&hidden=32,32&activation=tanh&lr=0.01&batch=16&epochs=4&seed=5&backend=wasm';
 
 test('a simulated replay pauses training in dirty hours, resumes it in clean ones, and accounts for it', async ({ page }) => {
   await openLab(page, RUN);
+  await showView(page, 'Schedule');
   const panel = page.getByTestId('schedule-panel');
   await panel.locator('select[name=schedule-mode]').selectOption('simulated');
   await panel.locator('select[name=schedule-policy]').selectOption('forecast-window');
@@ -48,6 +49,7 @@ test('a start outside the trace gets a clear message and nothing runs', async ({
 
 test('Reset during a scheduled run stops the schedule too, and the next run is unscheduled and finishes', async ({ page }) => {
   await openLab(page, `${RUN}&schedule=simulated&start=2022-06-15T00:00&rate=6`);
+  await showView(page, 'Schedule');
   await page.getByRole('button', { name: 'Start', exact: true }).click();
   await expect(page.getByTestId('status')).toHaveAttribute('data-phase', 'paused', { timeout: 20_000 });
   await page.getByRole('button', { name: 'Reset' }).click();

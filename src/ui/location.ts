@@ -21,3 +21,8 @@ export function readResultHash(): string | null {
   const hash = readHash();
   return isResultHash(hash) ? hash : null;
 }
+
+/** Sets the hash as a new history entry (a view switch), so Back returns to the view before. */
+export function pushHash(hash: string): void {
+  if (location.hash.slice(1) !== hash) history.pushState(history.state, '', `#${hash}`);
+}

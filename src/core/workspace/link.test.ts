@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { joinWorkspace, splitWorkspace } from './link';
+import { VIEWS, VIEW_TABS, joinWorkspace, splitWorkspace } from './link';
 import { parseLink, serialiseLink } from '../config/link';
 import { defaultConfig } from '../config/schema';
 
@@ -22,5 +22,10 @@ describe('the workspace part of the address', () => {
     expect(workspace).toEqual({ view: null, lesson: null, step: 0 });
     expect(experiment).toBe('lr=0.01');
     expect(problems).toEqual([expect.stringContaining('"kitchen" is not a view'), expect.stringContaining('"zero" is not a step'), expect.stringContaining('lesson:')]);
+  });
+
+  it('has one tab per view, in the order the views are declared, each with a label', () => {
+    expect(VIEW_TABS.map((t) => t.id)).toEqual([...VIEWS]);
+    for (const t of VIEW_TABS) expect(t.label.length).toBeGreaterThan(0);
   });
 });

@@ -8,6 +8,18 @@ import { LESSON_VIEWS, type LessonView } from '../lessons/parse';
 export type View = LessonView;
 export const VIEWS: readonly View[] = LESSON_VIEWS;
 
+/** Each view's tab label, in tab order. */
+export const VIEW_TABS: readonly { readonly id: View; readonly label: string }[] = [
+  { id: 'train', label: 'Train' },
+  { id: 'footprint', label: 'Footprint' },
+  { id: 'schedule', label: 'Schedule' },
+  { id: 'compress', label: 'Compress' },
+  { id: 'deploy', label: 'Deploy' },
+  { id: 'explore', label: 'Explore' },
+  { id: 'compare', label: 'Compare' },
+  { id: 'lessons', label: 'Lessons' },
+];
+
 export interface WorkspaceLocation {
   readonly view: View | null;
   /** A built-in lesson id or an https URL, or null. */
