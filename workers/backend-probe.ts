@@ -126,9 +126,11 @@ export async function probeBackends(candidates: readonly BackendId[], start: Bac
   for (const [i, backend] of order.entries()) {
     // Each backend gets an equal share of what is left; timing stops halfway through its share.
     const share = Math.max(100, (PROBE_BUDGET_MS - (performance.now() - began)) / (order.length - i));
-    const deadline = performance.now() + share;
     try {
       const { software } = await start(backend);
+      // The share counts from a started backend: loading a wasm module on a busy machine is no
+      // measure of its training speed, and counting it gave wasm up and picked a slower backend.
+      const deadline = performance.now() + share;
       const samplesPerSecond = await timeSteps(input.config, data, performance.now() + share / 2, deadline);
       measurements.push({ backend, samplesPerSecond, software });
     } catch (error) {
