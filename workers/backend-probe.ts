@@ -77,11 +77,17 @@ async function timeSteps(config: ExperimentConfig, data: SplitDataset, softEnd: 
   const step = () =>
     tf.tidy(() => optimizer.minimize(() => tf.metrics.categoricalCrossentropy(y, model.apply(x, { training: true }) as tf.Tensor).mean() as tf.Scalar, true) as tf.Scalar);
   const losses: tf.Tensor[] = [];
+  const reads: Promise<unknown>[] = [];
+  const read = (t: tf.Tensor) => {
+    const data = t.data();
+    reads.push(data.catch(() => undefined));
+    return before(data, deadline);
+  };
   try {
     for (let i = 0; i < WARM_STEPS; i++) {
       const loss = step();
       losses.push(loss);
-      await before(loss.data(), deadline);
+      await read(loss);
     }
     let steps = 0;
     const start = performance.now();
@@ -91,19 +97,24 @@ async function timeSteps(config: ExperimentConfig, data: SplitDataset, softEnd: 
       losses.push(loss);
       steps++;
       if (steps % READ_EVERY === 0 || performance.now() >= softEnd) {
-        await before(loss.data(), deadline);
+        await read(loss);
         end = performance.now();
       }
     }
     if (end === start) {
-      await before((losses[losses.length - 1] as tf.Tensor).data(), deadline);
+      await read(losses[losses.length - 1] as tf.Tensor);
       end = performance.now();
     }
     return (steps * batch * 1000) / (end - start);
   } finally {
-    tf.dispose([x, y, ...losses]);
-    model.dispose();
-    optimizer.dispose();
+    // A read the deadline gave up on still runs: free its tensors only once it has settled. Freed
+    // at once, its late end read freed data in the worker ("Cannot read properties of undefined
+    // (reading 'backend')" in tfjs' moveData, seen as a page error in bench and reproduce runs).
+    void Promise.all(reads).then(() => {
+      tf.dispose([x, y, ...losses]);
+      model.dispose();
+      optimizer.dispose();
+    });
   }
 }
 
@@ -126,9 +137,11 @@ export async function probeBackends(candidates: readonly BackendId[], start: Bac
   for (const [i, backend] of order.entries()) {
     // Each backend gets an equal share of what is left; timing stops halfway through its share.
     const share = Math.max(100, (PROBE_BUDGET_MS - (performance.now() - began)) / (order.length - i));
-    const deadline = performance.now() + share;
     try {
       const { software } = await start(backend);
+      // The share counts from a started backend: loading a wasm module on a busy machine is no
+      // measure of its training speed, and counting it gave wasm up and picked a slower backend.
+      const deadline = performance.now() + share;
       const samplesPerSecond = await timeSteps(input.config, data, performance.now() + share / 2, deadline);
       measurements.push({ backend, samplesPerSecond, software });
     } catch (error) {

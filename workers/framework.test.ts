@@ -121,6 +121,30 @@ describe('a run with the framework on', () => {
   });
 });
 
+describe('an early sizing decision', () => {
+  it('looks at the batch size again as the run goes on, and each batch it sets stays within the noise it measured', async () => {
+    const { config, issues } = parseLink('#dataset=blobs&samples=900&hidden=32&lr=0.02&batch=8&epochs=2&seed=5&framework=on&penalty=0&shrinkAfter=0.1&shrinkBelow=0&refIntensity=300&maxBatch=64');
+    expect(issues).toEqual([]);
+    const framework = frameworkOptions(config, { inputShape: [2], numClasses: 3 }, { intensity: 300, energyWh: 0 }, () => undefined);
+    // The decision at 0.1 epochs, then looks at 0.2, 0.4, 0.8 and 1.6 epochs.
+    expect(framework.hooks.map((h) => h.at?.epochs)).toEqual([0.1, 0.2, 0.4, 0.8, 1.6]);
+    const log: RunLogEntry[] = [];
+    const changes: TrainingChange[] = [];
+    const run = frameworkOptions(config, { inputShape: [2], numClasses: 3 }, { intensity: 300, energyWh: 0 }, (e) => log.push(e));
+    const data = splitDataset(syntheticDataset('blobs', 900, 0.1, 5), 0.2, 5);
+    const summary = await new Trainer().run(config, data, report, (e) => e.type === 'change' && changes.push(e.change), { loss: run.loss, hooks: run.hooks });
+    expect(summary.outcome).toBe('finished');
+    const batchLines = log.filter((e) => e.what.startsWith('batch size') && e.what.includes('->'));
+    // Every batch change logged is one applied, never past the B_simple it cites nor maxBatch.
+    for (const line of batchLines) {
+      const [from, to] = (/batch size (\d+) -> (\d+)/.exec(line.what) ?? []).slice(1).map(Number);
+      expect(changes.some((c) => c.batchSize.from === from && c.batchSize.to === to)).toBe(true);
+      expect(to).toBeLessThanOrEqual(Math.min(64, Number(/about (\d+) examples/.exec(line.why)?.[1])));
+    }
+    expect(summary.metrics.testAccuracy).toBeGreaterThan(0.8);
+  });
+});
+
 describe('removing neurons on the wasm backend', () => {
   it('gives a model that predicts (a gather output assigned to a variable misreads there)', async () => {
     await import('@tensorflow/tfjs-backend-wasm');

@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig } from '../src/core/config/schema';
 import type { RunLogEntry } from '../src/core/compress/plan';
-import { controllerDecision, type ControllerSettings } from '../src/core/objective/controller';
+import { controllerDecision, scaledLearningRate, type ControllerSettings } from '../src/core/objective/controller';
 import { mlpMacs, neuronEnergyWeights } from '../src/core/objective/objective';
 import {
   batchForNoise,
@@ -20,7 +20,7 @@ import {
   type NoiseScale,
   type WidthCandidate,
 } from '../src/core/objective/sizing';
-import { aliveWidths, batchLine, learningRateLine, widthCandidates, widthLine, type DecisionLine } from '../src/core/objective/sizing-decision';
+import { aliveWidths, batchLine, batchRecheckEpochs, learningRateLine, widthCandidates, widthLine, type DecisionLine } from '../src/core/objective/sizing-decision';
 import { buildModel } from './model';
 import { crossEntropyLoss, type BatchLoss, type EpochEndInfo, type MomentInfo, type ProbeSet, type RunChange, type TrainHook } from './trainer';
 
@@ -280,7 +280,30 @@ export function frameworkOptions(
     afterEpoch: onEpochEnd,
     ...(o.shrinkAfter > 0 && !shrunk ? { at: { epochs: o.shrinkAfter, run: sizing } } : {}),
   };
-  return { loss, hooks: [hook] };
+  const rechecks = shrunk ? [] : batchRecheckEpochs(o.shrinkAfter, config.train.epochs);
+  const batchHooks = rechecks.map((epochs): TrainHook => ({
+    name: 'the framework: batch size from the gradient noise',
+    at: { epochs, run: (info) => batchRecheck(config, info, (line) => write(info.stepsDone, line)) },
+  }));
+  return { loss, hooks: [hook, ...batchHooks] };
+}
+
+/**
+ * A later look at the batch size (see batchRecheckEpochs): the gradient noise scale measured now,
+ * and the batch doubled while it stays within it; the learning rate follows by the optimizer's rule.
+ */
+async function batchRecheck(config: ExperimentConfig, info: MomentInfo, write: (line: DecisionLine) => void): Promise<RunChange | null> {
+  const noise = await measureNoiseScale(info.model, info.probe, info.batchSize);
+  if (!noise) return null;
+  const batchSize = batchForNoise(noise.bSimple, info.batchSize, config.objective.maxBatch);
+  if (batchSize === info.batchSize) return null;
+  const learningRate = scaledLearningRate(info.learningRate, info.batchSize, batchSize, config.train.optimizer);
+  write(batchLine(noise, info.batchSize, batchSize, config.objective.maxBatch));
+  write({
+    what: `learning rate ${info.learningRate.toPrecision(3)} -> ${learningRate.toPrecision(3)}`,
+    why: `the batch grew ${batchSize / info.batchSize}x: ${config.train.optimizer === 'adam' ? 'by the square root of the batch ratio (Adam)' : 'linearly in the batch ratio (SGD)'}`,
+  });
+  return { batchSize, learningRate };
 }
 
 function controllerSettings(config: ExperimentConfig, state: FrameworkState, intensity: number): ControllerSettings {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aliveWidths, batchLine, learningRateLine, widthCandidates, widthLine } from './sizing-decision';
+import { aliveWidths, batchLine, batchRecheckEpochs, learningRateLine, widthCandidates, widthLine } from './sizing-decision';
 import { rankWidths } from './sizing';
 
 describe('the sizing decision candidates', () => {
@@ -49,5 +49,16 @@ describe('the sizing decision log', () => {
   it('gives the learning rate rule of the optimizer', () => {
     expect(learningRateLine(0.02, 0.101, 'adam')).toEqual({ what: 'learning rate 0.0200 -> 0.101', why: expect.stringMatching(/^Adam: square root/) });
     expect(learningRateLine(0.1, 0.2, 'sgd').why).toBe('linear in the batch ratio (SGD)');
+  });
+});
+
+describe('batchRecheckEpochs', () => {
+  it('doubles the distance from the decision while the run lasts, at most four times', () => {
+    expect(batchRecheckEpochs(0.03, 2)).toEqual([0.06, 0.12, 0.24, 0.48]);
+    expect(batchRecheckEpochs(0.3, 2)).toEqual([0.6, 1.2]);
+    expect(batchRecheckEpochs(1, 2)).toEqual([]);
+  });
+  it('has none without a decision', () => {
+    expect(batchRecheckEpochs(0, 5)).toEqual([]);
   });
 });
