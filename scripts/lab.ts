@@ -74,6 +74,105 @@ export function readExperiment(input: string): ParsedConfig & { source: string }
   return { ...parseLink(input), source: 'link' };
 }
 
+/** What one run in the page gave: the result, the page's error, the export and the deployment's error. */
+interface RunOutcome {
+  result: unknown;
+  error: string | null;
+  zip: string | null;
+  deployError: string | null;
+}
+
+/** Starts the run in the page and waits for it (and the export and deployment asked for), up to the time limit. */
+function runInPage(page: Page, args: Args): Promise<RunOutcome> {
+  return Promise.race([
+    page.evaluate(async ({ wantExport, deploy, latencyMs }) => {
+      const lab = (window as unknown as {
+        labAutomation: { start(): Promise<unknown>; result(): unknown; exportZip(): Promise<string | null>; deploy(request: object, latencyTargetMs: number): Promise<string | null> };
+      }).labAutomation;
+      await lab.start();
+      const error = document.querySelector('[data-testid=run-error]')?.textContent ?? null;
+      const zip = wantExport && !error ? await lab.exportZip() : null;
+      const deployError = deploy && !error ? await lab.deploy({}, latencyMs) : null;
+      return { result: lab.result(), error, zip, deployError };
+    }, { wantExport: args.exportZip !== null, deploy: args.deploy, latencyMs: args.latencyMs }),
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the run took longer than ${args.timeoutMin} minutes`)), args.timeoutMin * 60_000)),
+  ]);
+}
+
+/** Prints the run's figures: metrics, energy and carbon, compression. */
+function printFigures(result: LabResult): void {
+  const m = result.metrics;
+  console.log(`backend ${result.backend} (${result.backendExplanation})`);
+  console.log(
+    `test accuracy ${((m.testAccuracy ?? Number.NaN) * 100).toFixed(2)}%, train loss ${m.trainLoss?.toFixed(4)}, ${m.epochs} epochs, ${m.steps} steps, ` +
+      `${Math.round(m.samplesPerSecond)} samples/s, ${m.wallSeconds.toFixed(1)} s`,
+  );
+  if (result.energy && result.carbon) {
+    const e = result.energy;
+    const c = result.carbon;
+    console.log(
+      `energy ${(e.kWh * 1000).toPrecision(3)} Wh (${(e.low * 1000).toPrecision(3)}-${(e.high * 1000).toPrecision(3)} Wh, ${e.method}, PUE ${e.pue}; ${e.deviceProfile}), ` +
+        `carbon ${c.gCO2e.toPrecision(3)} gCO2e at ${c.meanIntensity.toPrecision(3)} g/kWh (${c.regionName}, ${c.provider})`,
+    );
+    if (c.fallbackNotice) console.error(c.fallbackNotice);
+  }
+  if (result.compression) {
+    const c = result.compression;
+    const pct = (x: number | null) => (x === null ? '?' : `${(x * 100).toFixed(2)}%`);
+    console.log(
+      `compression ${c.precision}, sparsity ${pct(c.sparsity)}: ${c.denseFloat32Bytes} B dense float32 -> ${c.exportBytes} B exported, ${c.gzipBytes} B gzipped; ` +
+        `accuracy ${pct(c.accuracyBefore)} -> ${pct(c.accuracyAfter)} (the file's own weights)`,
+    );
+  }
+}
+
+/** Prints the deployment pick; false when the benchmark failed. */
+function printDeployment(result: LabResult, deployError: string | null): boolean {
+  const d = result.deployment;
+  if (!d) {
+    console.error(`The deployment benchmark failed: ${deployError ?? 'no deployment section'}`);
+    return false;
+  }
+  const r = d.recommended;
+  console.log(
+    `deployment: ${d.table.length} configurations timed in ${d.benchmarkSeconds.toFixed(1)} s` +
+      `${d.skipped.length > 0 ? ` (${d.skipped.length} skipped: ${[...new Set(d.skipped.map((s) => s.backend))].join(', ')})` : ''}; ` +
+      `${r ? `${d.meetsTarget ? 'recommended' : 'fastest, missing the target'}: ${r.backend}, ${r.precision}, batch ${r.batchSize}` : 'nothing to recommend'}`,
+  );
+  console.log(`  ${d.reason}`);
+  return true;
+}
+
+/** Reports a finished run and writes the files asked for; the exit code. */
+function report(outcome: RunOutcome, args: Args): number {
+  if (!outcome.result) {
+    console.error(`The run failed: ${outcome.error ?? 'no result'}`);
+    return 1;
+  }
+  const result = outcome.result as LabResult;
+  const problems = validateResult(result);
+  if (problems.length > 0) {
+    console.error(`The result does not match its schema: ${problems.join('; ')}`);
+    return 1;
+  }
+  printFigures(result);
+  if (args.deploy && !printDeployment(result, outcome.deployError)) return 1;
+  if (args.exportZip) {
+    if (!outcome.zip) {
+      console.error('The export failed: no model to export.');
+      return 1;
+    }
+    writeFileSync(args.exportZip, Buffer.from(outcome.zip, 'base64'));
+    console.log(`wrote ${args.exportZip}`);
+  }
+  if (result.resultLink) console.log(`result link (${result.resultLink.length} characters): ${result.resultLink}`);
+  if (args.out) {
+    writeFileSync(args.out, `${JSON.stringify(result, null, 2)}\n`);
+    console.log(`wrote ${args.out}`);
+  }
+  return 0;
+}
+
 async function main(args: Args): Promise<number> {
   const { config, issues, source } = readExperiment(args.input);
   if (issues.length > 0) {
@@ -100,80 +199,7 @@ async function main(args: Args): Promise<number> {
       .catch(() => undefined);
   }, 10_000);
   try {
-    const outcome = await Promise.race([
-      page.evaluate(async ({ wantExport, deploy, latencyMs }) => {
-        const lab = (window as unknown as {
-          labAutomation: { start(): Promise<unknown>; result(): unknown; exportZip(): Promise<string | null>; deploy(request: object, latencyTargetMs: number): Promise<string | null> };
-        }).labAutomation;
-        await lab.start();
-        const error = document.querySelector('[data-testid=run-error]')?.textContent ?? null;
-        const zip = wantExport && !error ? await lab.exportZip() : null;
-        const deployError = deploy && !error ? await lab.deploy({}, latencyMs) : null;
-        return { result: lab.result(), error, zip, deployError };
-      }, { wantExport: args.exportZip !== null, deploy: args.deploy, latencyMs: args.latencyMs }),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the run took longer than ${args.timeoutMin} minutes`)), args.timeoutMin * 60_000)),
-    ]);
-    if (!outcome.result) {
-      console.error(`The run failed: ${outcome.error ?? 'no result'}`);
-      return 1;
-    }
-    const result = outcome.result as LabResult;
-    const problems = validateResult(result);
-    if (problems.length > 0) {
-      console.error(`The result does not match its schema: ${problems.join('; ')}`);
-      return 1;
-    }
-    const m = result.metrics;
-    console.log(`backend ${result.backend} (${result.backendExplanation})`);
-    console.log(
-      `test accuracy ${((m.testAccuracy ?? Number.NaN) * 100).toFixed(2)}%, train loss ${m.trainLoss?.toFixed(4)}, ${m.epochs} epochs, ${m.steps} steps, ` +
-        `${Math.round(m.samplesPerSecond)} samples/s, ${m.wallSeconds.toFixed(1)} s`,
-    );
-    if (result.energy && result.carbon) {
-      const e = result.energy;
-      const c = result.carbon;
-      console.log(
-        `energy ${(e.kWh * 1000).toPrecision(3)} Wh (${(e.low * 1000).toPrecision(3)}-${(e.high * 1000).toPrecision(3)} Wh, ${e.method}, PUE ${e.pue}; ${e.deviceProfile}), ` +
-          `carbon ${c.gCO2e.toPrecision(3)} gCO2e at ${c.meanIntensity.toPrecision(3)} g/kWh (${c.regionName}, ${c.provider})`,
-      );
-      if (c.fallbackNotice) console.error(c.fallbackNotice);
-    }
-    if (result.compression) {
-      const c = result.compression;
-      const pct = (x: number | null) => (x === null ? '?' : `${(x * 100).toFixed(2)}%`);
-      console.log(
-        `compression ${c.precision}, sparsity ${pct(c.sparsity)}: ${c.denseFloat32Bytes} B dense float32 -> ${c.exportBytes} B exported, ${c.gzipBytes} B gzipped; ` +
-          `accuracy ${pct(c.accuracyBefore)} -> ${pct(c.accuracyAfter)} (the file's own weights)`,
-      );
-    }
-    if (args.deploy) {
-      const d = result.deployment;
-      if (!d) {
-        console.error(`The deployment benchmark failed: ${outcome.deployError ?? 'no deployment section'}`);
-        return 1;
-      }
-      const r = d.recommended;
-      console.log(
-        `deployment: ${d.table.length} configurations timed in ${d.benchmarkSeconds.toFixed(1)} s` +
-          `${d.skipped.length > 0 ? ` (${d.skipped.length} skipped: ${[...new Set(d.skipped.map((s) => s.backend))].join(', ')})` : ''}; ` +
-          `${r ? `${d.meetsTarget ? 'recommended' : 'fastest, missing the target'}: ${r.backend}, ${r.precision}, batch ${r.batchSize}` : 'nothing to recommend'}`,
-      );
-      console.log(`  ${d.reason}`);
-    }
-    if (args.exportZip) {
-      if (!outcome.zip) {
-        console.error('The export failed: no model to export.');
-        return 1;
-      }
-      writeFileSync(args.exportZip, Buffer.from(outcome.zip, 'base64'));
-      console.log(`wrote ${args.exportZip}`);
-    }
-    if (result.resultLink) console.log(`result link (${result.resultLink.length} characters): ${result.resultLink}`);
-    if (args.out) {
-      writeFileSync(args.out, `${JSON.stringify(result, null, 2)}\n`);
-      console.log(`wrote ${args.out}`);
-    }
-    return 0;
+    return report(await runInPage(page, args), args);
   } finally {
     clearInterval(ticker);
     await session.close();
