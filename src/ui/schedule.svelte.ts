@@ -179,8 +179,17 @@ export class ScheduleSession {
 
   /** Forgets the run shown and stops driving, before a new scheduled run (or a continued one). */
   private resetView(watts: () => Watts): void {
-    this.stop();
+    this.forgetShown();
     this.watts = watts;
+    this.livePausedMs = 0;
+    this.replayed = '';
+    this.rate = 1;
+    this.stepHours = 1;
+  }
+
+  /** Stops driving and forgets the steps, account and decision shown. */
+  private forgetShown(): void {
+    this.stop();
     this.error = null;
     this.steps = [];
     this.comparison = null;
@@ -188,10 +197,6 @@ export class ScheduleSession {
     this.window = null;
     this.live = false;
     this.liveSteps = [];
-    this.livePausedMs = 0;
-    this.replayed = '';
-    this.rate = 1;
-    this.stepHours = 1;
   }
 
   /**
@@ -395,17 +400,10 @@ export class ScheduleSession {
 
   /** Forgets the scheduled run shown (a new unscheduled run starts). */
   clear(): void {
-    this.stop();
+    this.forgetShown();
     this.run = null;
     this.replay = null;
-    this.steps = [];
-    this.comparison = null;
-    this.current = null;
-    this.window = null;
     this.status = '';
-    this.error = null;
-    this.live = false;
-    this.liveSteps = [];
   }
 
   /** Stops driving the lab (the run itself is stopped by the lab's own controls). */
