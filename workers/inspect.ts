@@ -25,9 +25,17 @@ export const isPlanar = (d: Dataset): boolean => d.inputShape.length === 1 && d.
 /** Whether the data are single-channel square images (MNIST and files in its format). */
 export const isGrayImage = (d: Dataset): boolean => d.inputShape.length === 3 && d.inputShape[0] === d.inputShape[1] && d.inputShape[2] === 1;
 
+/** Bounds already worked out, per dataset: a run's data do not change between snapshots. */
+const boundsCache = new WeakMap<SplitDataset, GridBounds>();
+
 /** The grid the boundary is predicted on: padded around the training and test points together. */
 export function boundaryBounds(data: SplitDataset): GridBounds {
-  return boundsOf(planarPoints(data).xy);
+  let bounds = boundsCache.get(data);
+  if (!bounds) {
+    bounds = boundsOf(planarPoints(data).xy);
+    boundsCache.set(data, bounds);
+  }
+  return bounds;
 }
 
 /** The model's class probabilities on an n x n grid over `bounds` (row-major, numClasses a cell), as a tensor. */
