@@ -127,3 +127,47 @@ test('a typed 2-D point is classified, and a bad one is named without losing the
   await expect(page.getByTestId('try-error')).toHaveText('y is "north", not a number; nothing was classified.');
   await expect(page.getByTestId('try-top-class')).toHaveAttribute('data-class', '2');
 });
+
+test('a table row typed by column name is encoded as training encoded it and classified', async ({ page }) => {
+  await openLab(page, 'backend=wasm&hidden=16&epochs=20&lr=0.03&batch=16&seed=3');
+  await page.getByTestId('own-data-iris').click();
+  await expect(page.getByTestId('own-data-summary')).toContainText('iris.csv: 150 examples');
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  expect(await waitForEnd(page, 120_000)).toBe('finished');
+  const tryPanel = page.getByTestId('try-panel');
+  await expect(page.getByTestId('try-hint')).toContainText('Type a row by column name');
+
+  // One number input per feature column, by its name, prefilled with the training medians.
+  const columns = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'];
+  for (const name of columns) {
+    const field = tryPanel.getByRole('spinbutton', { name, exact: true });
+    await expect(field).toHaveAttribute('type', 'number');
+    await expect(field).toHaveValue(/^\d+(\.\d+)?$/);
+  }
+  // A setosa-like flower, typed with the keyboard only: Tab between fields, Enter classifies.
+  await tryPanel.getByRole('spinbutton', { name: 'sepal_length', exact: true }).focus();
+  for (const value of ['5.0', '3.4', '1.4', '0.2']) {
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type(value);
+    await page.keyboard.press('Tab');
+  }
+  await tryPanel.getByRole('spinbutton', { name: 'petal_width', exact: true }).press('Enter');
+  await expect(page.getByTestId('try-top-class')).toHaveText('setosa');
+  await expect(page.getByTestId('try-result')).toContainText('the row (sepal_length 5, sepal_width 3.4, petal_length 1.4, petal_width 0.2)');
+  const s = await shown(page);
+  expect(s.bars).toBe(3);
+  expect(s.sum).toBeCloseTo(1, 3);
+  await expect(page.getByTestId('try-probabilities').locator('li .name')).toHaveText(['setosa', 'versicolor', 'virginica']);
+  const setosa = Number(await page.getByTestId('try-probabilities').locator('li[data-class="0"]').getAttribute('data-probability'));
+  expect(setosa).toBeGreaterThan(0.5);
+
+  // A long-petalled flower is not setosa; an empty field is filled in with the median, and said so.
+  await tryPanel.getByRole('spinbutton', { name: 'petal_length', exact: true }).fill('6.0');
+  await tryPanel.getByRole('spinbutton', { name: 'petal_width', exact: true }).fill('');
+  await tryPanel.getByRole('button', { name: 'Classify' }).click();
+  await expect(page.getByTestId('try-result')).toContainText(/petal_length 6, petal_width [\d.]+ \(median\)/);
+  await expect(page.getByTestId('try-top-class')).not.toHaveText('setosa');
+
+  const axe = await new AxeBuilder({ page }).include('[data-testid=try-panel]').withTags(['wcag2a', 'wcag2aa']).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`)).toEqual([]);
+});

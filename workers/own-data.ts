@@ -161,13 +161,13 @@ function tablePreview(bytes: Uint8Array, name: string, fingerprint: string, sett
   const columns = tabular.columns.map((c) => ({ name: c.name, kind: c.name === tabular.label ? ('label' as const) : c.kind, missing: c.missing, reason: c.reason }));
   return {
     split: tabular.split,
-    preview: { ...basePreview(tabular.split, name, bytes, fingerprint, tabular.classes), label: tabular.label, columns, head: [table.header, ...table.rows.slice(0, 5)], notices: tabular.notices, corrupt: [] as string[] },
+    preview: { ...basePreview(tabular.split, name, bytes, fingerprint, tabular.classes), label: tabular.label, columns, head: [table.header, ...table.rows.slice(0, 5)], encoding: tabular.encoding, notices: tabular.notices, corrupt: [] as string[] },
   };
 }
 
 /** Reads a zip of class folders, or a file in the lab's binary format, into its split and preview. */
 async function imagesPreview(bytes: Uint8Array, name: string, fingerprint: string, settings: OwnDataSettings, binary: boolean) {
-  const empty = { label: null, columns: [], head: [] };
+  const empty = { label: null, columns: [], head: [], encoding: null };
   if (binary) {
     const split = splitDataset(datasetFromImageFile(decodeDatasetFile(bytes, name), name), settings.testFraction, settings.seed);
     const classes = Array.from({ length: split.train.numClasses }, (_, i) => String(i));

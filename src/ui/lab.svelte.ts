@@ -20,6 +20,7 @@ import { TraceShelf } from './traces.svelte';
 import { Inspect } from './inspect.svelte';
 import { TryModel } from './try.svelte';
 import { OwnData } from './owndata.svelte';
+import type { RowEncoding } from '../core/tabular/encode';
 
 /** What Start does with the saved runs waiting: discard them, keep them for later, or not start. */
 export type StartChoice = 'discard' | 'keep' | 'cancel';
@@ -48,6 +49,8 @@ export class Lab {
   summary = $state.raw<RunSummary | null>(null);
   /** The config of the run shown, fixed when it started. */
   runConfig = $state.raw<ExperimentConfig | null>(null);
+  /** How the table the run trains on encodes a row (the Try panel types rows with it); null when it trains on no table. */
+  runTable = $state.raw<RowEncoding | null>(null);
   /** Bumped whenever `losses` grows; charts watch it instead of copying the array. */
   lossVersion = $state(0);
   /** Training loss per step. Mutated in place; read it after reading `lossVersion`. */
@@ -109,6 +112,7 @@ export class Lab {
     worker: this.bridge,
     run: () => (this.summary && this.runConfig && this.data && !this.running ? { summary: this.summary, config: this.runConfig, data: this.data } : null),
     device: () => (this.footprint.chosen ? { profile: this.footprint.chosen.profile, pue: this.runConfig?.energy.pue ?? 1 } : null),
+    table: () => this.runTable,
     exported: () => {
       const e = this.compression.exported;
       const zip = this.compression.zipBytes;
@@ -116,6 +120,12 @@ export class Lab {
     },
   });
   private abort: AbortController | null = null;
+
+  /** The row encoding of the table `config` trains on: the loaded preview's, when it is that file (the panel keeps it in line with the config). */
+  private tableOf(config: ExperimentConfig): RowEncoding | null {
+    const preview = this.ownData.preview;
+    return config.data.dataset === 'table' && preview?.fingerprint === config.data.fingerprint ? preview.encoding : null;
+  }
 
   /** Loads a config from a link's hash; every bad field is listed in `linkIssues`. */
   openLink(hash: string): void {
@@ -193,6 +203,7 @@ export class Lab {
     const generation = ++this.generation;
     const stale = () => generation !== this.generation;
     this.runConfig = config;
+    this.runTable = this.tableOf(config);
     const pageBase = this.pageAddress();
     this.footprint.startRun(config, this.schedule.traceName(config.schedule), options.replayFromMs);
     this.phase = 'loading';
@@ -347,6 +358,7 @@ export class Lab {
     this.schedule.clear();
     this.clearRun();
     this.runConfig = null;
+    this.runTable = null;
     this.backend = null;
     this.phase = 'idle';
     this.message = 'Reset. Press Start to train.';

@@ -4,6 +4,15 @@ import type { DataSummary, RunSummary } from '../core/train/types';
 import type { PredictRequest, Prediction } from '../../workers/contract';
 import { TryModel, type TryHost } from './try.svelte';
 import { WorkerResetError } from './bridge';
+import { buildTabular, cellValue, type RowEncoding } from '../core/tabular/encode';
+import { parseTableText } from '../core/tabular/table';
+
+/** A small table with a decimal-comma number, a category and gaps, as the worker reads it. */
+const PARTS = buildTabular(
+  parseTableText(`length;colour;kind\n${Array.from({ length: 20 }, (_, i) => `${i % 5 === 0 ? '' : `${i},5`};${i % 4 === 0 ? '' : i % 2 ? 'red' : 'blue'};${i % 2 ? 'a' : 'b'}`).join('\n')}`),
+  { label: '', features: [], testFraction: 0.25, seed: 1 },
+  'parts.csv',
+);
 
 const BLOBS: DataSummary = { name: 'blobs', trainExamples: 480, testExamples: 120, inputShape: [2], numClasses: 3 };
 const MNIST: DataSummary = { name: 'MNIST', trainExamples: 8000, testExamples: 2000, inputShape: [28, 28, 1], numClasses: 10 };
@@ -18,7 +27,7 @@ const answer = (request: PredictRequest): Prediction => ({
 });
 
 /** A host whose run and export can change, and a worker that records each request and answers when told. */
-function setup(link: string, data: DataSummary) {
+function setup(link: string, data: DataSummary, table: RowEncoding | null = null) {
   const state = $state({ summary: { outcome: 'finished' } as RunSummary | null, zip: null as ArrayBuffer | null });
   const requests: PredictRequest[] = [];
   const pending: { resolve: (p: Prediction) => void; reject: (e: Error) => void; request: PredictRequest }[] = [];
@@ -34,6 +43,7 @@ function setup(link: string, data: DataSummary) {
     },
     run: () => (state.summary ? { summary: state.summary, config, data } : null),
     device: () => null,
+    table: () => table,
     exported: () => (state.zip ? { zip: state.zip, label: 'trained model, uint8' } : null),
   };
   const answerAll = async () => {
@@ -60,6 +70,39 @@ describe('TryModel', () => {
     // A new run: the old answer is not shown for its model.
     state.summary = { outcome: 'finished' } as RunSummary;
     expect(t.shown).toBeNull();
+  });
+
+  it('encodes a row typed by column name as training encoded that row of the file', async () => {
+    const { t, requests, answerAll } = setup('#dataset=table', { name: 'parts.csv', trainExamples: 15, testExamples: 5, inputShape: [3], numClasses: 2 }, PARTS.encoding);
+    expect(t.kind).toBe('row');
+    expect(t.fieldNames).toEqual(['length', 'colour']);
+    const done = t.classifyTableRow(['3,5', 'red']);
+    await answerAll();
+    await done;
+    const f = PARTS.encoding.features;
+    const { split } = PARTS;
+    // Some example of the file has length 3,5 and colour red: row 3.
+    const trained = Array.from({ length: split.train.y.length + split.test.y.length }, (_, k) => {
+      const d = k < split.train.y.length ? split.train : split.test;
+      const i = k < split.train.y.length ? k : k - split.train.y.length;
+      return Array.from(d.x.subarray(i * 3, i * 3 + 3)).join();
+    });
+    expect(cellValue(f[0] as (typeof f)[number], '3,5')).toBe(3.5);
+    expect(trained).toContain(Array.from(requests[0]?.input ?? []).join());
+    expect(t.shown?.what).toBe('the row (length 3.5, colour red)');
+    // Empty fields are filled in as training filled them (median, most frequent), and said so.
+    void t.classifyTableRow(['', '']);
+    await answerAll();
+    expect(t.shown?.what).toMatch(/^the row \(length [\d.]+ \(median\), colour (red|blue) \(most frequent\)\)$/);
+  });
+
+  it('names a typed table field that is not a number or an unseen category, and sends nothing', async () => {
+    const { t, requests } = setup('#dataset=table', { name: 'parts.csv', trainExamples: 15, testExamples: 5, inputShape: [3], numClasses: 2 }, PARTS.encoding);
+    await t.classifyTableRow([null, 'red']);
+    expect(t.error).toMatch(/^length is not a number: type one, or leave it empty to use the training median \([\d.]+\); nothing was classified\.$/);
+    await t.classifyTableRow(['2', 'green']);
+    expect(t.error).toBe('colour is "green", which training never saw; choose one of "red", "blue"; nothing was classified.');
+    expect(requests).toEqual([]);
   });
 
   it('names a bad field and sends nothing', async () => {

