@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { openLab, waitForEnd } from './helpers';
+import { europeanCsv } from '../scripts/own-data-fixtures';
 
 /** Draws one stroke through `points` (canvas pixels, 280 x 280) with the mouse. */
 async function stroke(page: Page, points: readonly (readonly [number, number])[]): Promise<void> {
@@ -170,4 +171,28 @@ test('a table row typed by column name is encoded as training encoded it and cla
 
   const axe = await new AxeBuilder({ page }).include('[data-testid=try-panel]').withTags(['wcag2a', 'wcag2aa']).analyze();
   expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`)).toEqual([]);
+});
+
+test('a categorical column of a typed row is a list of the categories training saw, missing filled with the most frequent', async ({ page }) => {
+  await openLab(page, 'backend=wasm&hidden=16&epochs=10&lr=0.03&batch=16&seed=3');
+  await page.getByTestId('own-data-file').setInputFiles({ name: 'sizes.csv', mimeType: 'text/csv', buffer: Buffer.from(europeanCsv(150)) });
+  await expect(page.getByTestId('own-data')).toHaveAttribute('data-phase', 'ready');
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  expect(await waitForEnd(page, 120_000)).toBe('finished');
+  const row = page.getByTestId('try-table-row');
+  // The free-text "note" column was left out in training, so it has no field here.
+  await expect(row.locator('label > span')).toHaveText(['id', 'length', 'weight', 'colour']);
+  const colour = row.getByRole('combobox', { name: 'colour' });
+  const categories = await colour.locator('option').allTextContents();
+  expect(categories.slice(0, 3).sort()).toEqual(['blau', 'grün', 'rot']);
+  expect(categories[3]).toMatch(/^missing \(use (blau|grün|rot)\)$/);
+  // Large items are 6-7.5 long (the fixture), and mostly blau.
+  await row.getByRole('spinbutton', { name: 'length' }).fill('6.8');
+  await colour.selectOption('blau');
+  await row.getByRole('button', { name: 'Classify' }).click();
+  await expect(page.getByTestId('try-top-class')).toHaveText('large');
+  await expect(page.getByTestId('try-result')).toContainText(/length 6\.8, weight [\d.]+, colour blau\)/);
+  await colour.selectOption('');
+  await row.getByRole('button', { name: 'Classify' }).click();
+  await expect(page.getByTestId('try-result')).toContainText(/colour (blau|grün|rot) \(most frequent\)\)/);
 });
