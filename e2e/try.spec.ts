@@ -195,4 +195,14 @@ test('a categorical column of a typed row is a list of the categories training s
   await colour.selectOption('');
   await row.getByRole('button', { name: 'Classify' }).click();
   await expect(page.getByTestId('try-result')).toContainText(/colour (blau|grün|rot) \(most frequent\)\)/);
+
+  // Leaving a feature out for the next run reads the table again; the model shown still takes its
+  // own run's columns, encoded with that run's statistics.
+  await page.getByRole('checkbox', { name: 'Use weight as a feature' }).uncheck();
+  await expect(page.getByTestId('own-data-summary')).toContainText('examples of shape 5');
+  await expect(row.locator('label > span')).toHaveText(['id', 'length', 'weight', 'colour']);
+  await colour.selectOption('rot');
+  await row.getByRole('button', { name: 'Classify' }).click();
+  await expect(page.getByTestId('try-result')).toContainText(/weight [\d.]+, colour rot\)/);
+  await expect(page.getByTestId('try-error')).toHaveCount(0);
 });

@@ -49,7 +49,7 @@ export class Lab {
   summary = $state.raw<RunSummary | null>(null);
   /** The config of the run shown, fixed when it started. */
   runConfig = $state.raw<ExperimentConfig | null>(null);
-  /** How the table the run trains on encodes a row (the Try panel types rows with it); null when it trains on no table. */
+  /** How the run's table encodes a row, kept from its start (the Try panel types rows with it); null when it trains on no table. */
   runTable = $state.raw<RowEncoding | null>(null);
   /** Bumped whenever `losses` grows; charts watch it instead of copying the array. */
   lossVersion = $state(0);
@@ -112,7 +112,8 @@ export class Lab {
     worker: this.bridge,
     run: () => (this.summary && this.runConfig && this.data && !this.running ? { summary: this.summary, config: this.runConfig, data: this.data } : null),
     device: () => (this.footprint.chosen ? { profile: this.footprint.chosen.profile, pue: this.runConfig?.energy.pue ?? 1 } : null),
-    table: () => this.runTable,
+    // A run started while the table was still being read takes its encoding once it is read.
+    table: () => this.runTable ?? (this.runConfig ? this.tableOf(this.runConfig) : null),
     exported: () => {
       const e = this.compression.exported;
       const zip = this.compression.zipBytes;
@@ -121,10 +122,12 @@ export class Lab {
   });
   private abort: AbortController | null = null;
 
-  /** The row encoding of the table `config` trains on: the loaded preview's, when it is that file (the panel keeps it in line with the config). */
+  /**
+   * How the table `config` trains on encodes a row: the loaded preview's encoding while it was
+   * read with that file and those settings (the same file and settings give the same statistics).
+   */
   private tableOf(config: ExperimentConfig): RowEncoding | null {
-    const preview = this.ownData.preview;
-    return config.data.dataset === 'table' && preview?.fingerprint === config.data.fingerprint ? preview.encoding : null;
+    return config.data.dataset === 'table' ? (this.ownData.previewOf(config)?.encoding ?? null) : null;
   }
 
   /** Loads a config from a link's hash; every bad field is listed in `linkIssues`. */

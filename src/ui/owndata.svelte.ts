@@ -120,6 +120,11 @@ export class OwnData {
     }
   }
 
+  /** The preview when it was read with `config`'s file and settings (so it describes the data `config` trains on), else null. */
+  previewOf(config: ExperimentConfig): OwnDataPreview | null {
+    return this.preview && needsOwnData(config) && this.shownKey === keyOf(config.data.fingerprint, ownDataSettings(config)) ? this.preview : null;
+  }
+
   /** Stops waiting for a link's file: the next file chosen replaces the link's data. */
   forgetAsked(): void {
     this.asked = null;

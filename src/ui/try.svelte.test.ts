@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseLink } from '../core/config/link';
 import type { DataSummary, RunSummary } from '../core/train/types';
 import type { PredictRequest, Prediction } from '../../workers/contract';
-import { TryModel, type TryHost } from './try.svelte';
+import { TABLE_MISSING, TryModel, type TryHost } from './try.svelte';
 import { WorkerResetError } from './bridge';
 import { buildTabular, cellValue, type RowEncoding } from '../core/tabular/encode';
 import { parseTableText } from '../core/tabular/table';
@@ -102,6 +102,16 @@ describe('TryModel', () => {
     expect(t.error).toMatch(/^length is not a number: type one, or leave it empty to use the training median \([\d.]+\); nothing was classified\.$/);
     await t.classifyTableRow(['2', 'green']);
     expect(t.error).toBe('colour is "green", which training never saw; choose one of "red", "blue"; nothing was classified.');
+    expect(requests).toEqual([]);
+  });
+
+  it('refuses to type a table row when the encoding the run trained with is not at hand', async () => {
+    const { t, requests } = setup('#dataset=table', { name: 'parts.csv', trainExamples: 15, testExamples: 5, inputShape: [3], numClasses: 2 }, null);
+    expect(t.tableMissing).toBe(true);
+    await t.classifyRow(['1', '2', '3']);
+    expect(t.error).toBe(TABLE_MISSING);
+    await t.classifyTableRow(['1', 'red']);
+    expect(t.error).toBe(TABLE_MISSING);
     expect(requests).toEqual([]);
   });
 

@@ -40,6 +40,10 @@ export interface TryResult {
   readonly run: RunSummary;
 }
 
+/** Why a table row cannot be typed: raw numbers would not be encoded as training encoded them. */
+export const TABLE_MISSING =
+  'The table this model trained on is no longer loaded with the run\'s settings (label, features, split), so a typed row cannot be encoded as training encoded it; nothing was classified. Use a test row, or set the run\'s settings again.';
+
 export class TryModel {
   /** Which model the user chose; the export applies only while one exists. */
   choice = $state<TryModelChoice>('trained');
@@ -58,6 +62,8 @@ export class TryModel {
   readonly labels: readonly string[] = $derived(this.run ? classLabels(this.run.config, this.run.data.numClasses) : []);
   /** The run's table encoding: rows are typed by column name and encoded as training encoded them. */
   readonly table: RowEncoding | null = $derived.by(() => (this.run ? this.host.table() : null));
+  /** The run trained on a table whose encoding is not at hand (other settings were loaded since): rows cannot be typed. */
+  readonly tableMissing: boolean = $derived(this.run?.config.data.dataset === 'table' && this.table === null);
   /** Names of a row's fields: x and y for the 2-D sets, the feature columns of a table. */
   readonly fieldNames: readonly string[] = $derived.by(() => {
     if (this.table) return this.table.features.map((f) => f.name);
@@ -107,6 +113,10 @@ export class TryModel {
 
   /** Classifies a typed row, one text per field. */
   classifyRow(fields: readonly string[]): Promise<void> {
+    if (this.tableMissing) {
+      this.error = TABLE_MISSING;
+      return Promise.resolve();
+    }
     const row = parseRow(fields, this.fieldNames);
     if ('error' in row) {
       this.error = row.error;
@@ -124,7 +134,7 @@ export class TryModel {
   classifyTableRow(fields: readonly (string | null)[]): Promise<void> {
     const table = this.table;
     if (!table) {
-      this.error = 'This model was not trained on a table; nothing was classified.';
+      this.error = this.tableMissing ? TABLE_MISSING : 'This model was not trained on a table; nothing was classified.';
       return Promise.resolve();
     }
     const row = parseTableRow(fields, table);
