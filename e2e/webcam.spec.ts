@@ -13,19 +13,27 @@ async function startWebcam(scope: Locator, start: string): Promise<void> {
   await expect.poll(() => scope.locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth)).toBeGreaterThan(0);
 }
 
-/** Holds the record button until it has taken `frames` frames, with `press` and `lift`. */
-async function record(page: Page, frames: number, press: () => Promise<void>, lift: () => Promise<void>): Promise<void> {
+const pendingCount = async (page: Page, name: string): Promise<number> => {
+  const item = page.getByTestId('own-pending').locator('li', { hasText: `${name}:` });
+  if ((await item.count()) === 0) return 0;
+  return Number(/: (\d+) image/.exec(await item.innerText())?.[1]);
+};
+
+/**
+ * Holds the record button with `press` until it has taken at least `frames` frames, lets go with
+ * `lift`, and waits for the frames to join class `name` (they are encoded after the release).
+ * Returns the class's new count.
+ */
+async function record(page: Page, name: string, frames: number, press: () => Promise<void>, lift: () => Promise<void>): Promise<number> {
+  const before = await pendingCount(page, name);
   const button = page.getByTestId('webcam-record');
   await press();
   await expect(button).toHaveText(new RegExp(`^Recording… (${frames}|[${frames + 1}-9]|\\d\\d+)$`));
   await lift();
   await expect(button).toHaveText('Hold to record');
+  await expect.poll(() => pendingCount(page, name)).toBeGreaterThanOrEqual(before + frames);
+  return pendingCount(page, name);
 }
-
-const pendingCount = async (page: Page, name: string): Promise<number> => {
-  const text = await page.getByTestId('own-pending').locator('li', { hasText: `${name}:` }).innerText();
-  return Number(/: (\d+) image/.exec(text)?.[1]);
-};
 
 test('webcam frames recorded by holding the button train a model, and a webcam photo is classified', async ({ page }) => {
   await openLab(page, 'backend=wasm&hidden=8&epochs=1&batch=8&seed=1');
@@ -38,19 +46,15 @@ test('webcam frames recorded by holding the button train a model, and a webcam p
   // Class "left": held with the mouse.
   const button = page.getByTestId('webcam-record');
   await button.hover();
-  await record(page, 3, () => page.mouse.down(), () => page.mouse.up());
-  const left = await pendingCount(page, 'left');
-  expect(left).toBeGreaterThanOrEqual(3);
+  const left = await record(page, 'left', 3, () => page.mouse.down(), () => page.mouse.up());
   await expect(page.getByTestId('webcam-last')).toHaveText(`${left} frames recorded`);
 
   // Class "right": held with Space, then more with Enter (a held key repeats; one recording each).
   await className.fill('right');
   await button.focus();
-  await record(page, 3, () => page.keyboard.down('Space'), () => page.keyboard.up('Space'));
-  const right = await pendingCount(page, 'right');
+  const right = await record(page, 'right', 3, () => page.keyboard.down('Space'), () => page.keyboard.up('Space'));
   expect(right).toBeGreaterThanOrEqual(3);
-  await record(page, 2, () => page.keyboard.down('Enter'), () => page.keyboard.up('Enter'));
-  expect(await pendingCount(page, 'right')).toBeGreaterThanOrEqual(right + 2);
+  expect(await record(page, 'right', 2, () => page.keyboard.down('Enter'), () => page.keyboard.up('Enter'))).toBeGreaterThanOrEqual(right + 2);
   expect(await pendingCount(page, 'left')).toBe(left);
 
   await page.getByRole('button', { name: /^Train on these \d+ images$/ }).click();
