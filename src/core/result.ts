@@ -26,6 +26,8 @@ export const EnergySchema = v.object({
   deviceProfile: v.string(),
   method: v.picklist(['timestamp-query', 'duty-cycle', 'mixed', 'none']),
   byEpoch: v.array(v.object({ epoch: v.number(), kWh, gCO2e: finiteNumber })),
+  /** Summed wall time of the metered steps; absent from files written before it was added. */
+  meteredSeconds: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0))),
 });
 
 /** Carbon of the run: energy in each interval times the grid intensity then. */

@@ -12,7 +12,7 @@ const run: RunLog = {
   energy: {
     kWh: kilowattHours(0.003), low: kilowattHours(0.002), high: kilowattHours(0.005),
     byComponent: { gpu: kilowattHours(0.002), cpu: kilowattHours(0.0008), ram: kilowattHours(0.0002) },
-    pue: 1, deviceProfile: 'test', method: 'timestamp-query',
+    pue: 1, deviceProfile: 'test', method: 'timestamp-query', meteredSeconds: 100,
   },
   meanPowerW: { gpu: watts(72), cpu: watts(28.8), ram: watts(7.2) },
   gCO2e: 0.6,

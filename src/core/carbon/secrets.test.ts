@@ -72,7 +72,7 @@ async function everythingSerialisable(provider: CarbonProvider): Promise<string[
   out.push(JSON.stringify(carbonReport(result, outcome.series)));
   const row = codeCarbonRow({
     endedAt: FIXTURE_NOW, projectName: 'lab', runId: 'r', experimentId: 'e', durationS: 1,
-    energy: { kWh: kilowattHours(1), low: kilowattHours(0.5), high: kilowattHours(2), byComponent: { gpu: kilowattHours(1), cpu: kilowattHours(0), ram: kilowattHours(0) }, pue: 1, deviceProfile: 'x', method: 'duty-cycle' },
+    energy: { kWh: kilowattHours(1), low: kilowattHours(0.5), high: kilowattHours(2), byComponent: { gpu: kilowattHours(1), cpu: kilowattHours(0), ram: kilowattHours(0) }, pue: 1, deviceProfile: 'x', method: 'duty-cycle', meteredSeconds: 1 },
     meanPowerW: { gpu: watts(1), cpu: watts(0), ram: watts(0) }, gCO2e: result.grams.typical,
     countryName: outcome.series.regionName, countryIsoCode: outcome.series.region, region: outcome.series.region,
     os: 'test', cpuCount: 4, cpuModel: 'cpu', gpuCount: 1, gpuModel: 'gpu', ramTotalGB: 8,

@@ -139,7 +139,26 @@ describe('createEnergyMeter', () => {
     expect(report.high).toBeCloseTo(2);
     expect(report.byComponent.gpu).toBeCloseTo(1);
     expect(report.method).toBe('timestamp-query');
+    expect(report.meteredSeconds).toBe(3600);
     expect(meanPower(meter.total()).gpu).toBeCloseTo(1000);
+  });
+
+  it('gives a short run the same mean power however long its steps took, so a re-run can check it', () => {
+    // Step wall times (ms) of one 7-step cpu run, measured in a warm worker and in a fresh page
+    // (see src/core/results/compare.test.ts); on cpu the loop is busy the whole step.
+    const run = (wallMs: readonly number[]) => {
+      const meter = createEnergyMeter(device('cpu-includes-gpu'));
+      for (const ms of wallMs) meter.record(step({ wallMs: ms, busyMs: ms, gpuKernelMs: null }));
+      return energyReport(meter.total(), device('cpu-includes-gpu'), 1);
+    };
+    const warm = run([6.2, 1.8, 0.8, 4.0, 7.5, 1.1, 5.6]);
+    const cold = run([29.8, 139.5, 6.8, 5.6, 18.5, 1.7, 29.9]);
+    expect(warm.meteredSeconds).toBeCloseTo(0.027);
+    expect(cold.meteredSeconds).toBeCloseTo(0.2318);
+    expect(cold.kWh / warm.kWh).toBeCloseTo(0.2318 / 0.027);
+    // Both rows at full duty (GPU 110 W, CPU 45 W typical) plus RAM 4 W: 159 W in both.
+    expect(warm.kWh / warm.meteredSeconds).toBeCloseTo(cold.kWh / cold.meteredSeconds, 12);
+    expect((warm.kWh * 3.6e6) / warm.meteredSeconds).toBeCloseTo(159);
   });
 
   it('starts empty with method none and zero energy', () => {

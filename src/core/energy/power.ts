@@ -258,6 +258,11 @@ export interface EnergyReport {
   /** Labels of the GPU, CPU and RAM rows used. */
   readonly deviceProfile: string;
   readonly method: MeasurementMethod;
+  /**
+   * Seconds the energy was charged over: the summed wall time of the metered steps (gaps between
+   * steps are not counted). Energy over it is the run's mean power, which a re-run can check.
+   */
+  readonly meteredSeconds: number;
 }
 
 /** Summarise a span for the result file, in kWh. */
@@ -274,6 +279,7 @@ export function energyReport(span: SpanEnergy, profile: DeviceProfile, pue: numb
     pue,
     deviceProfile: `${profile.gpu.label}; ${profile.cpu.label}; ${profile.ram.label}, ${profile.memoryGB} GB`,
     method: span.method,
+    meteredSeconds: span.wallMs / 1000,
   };
 }
 

@@ -33,7 +33,8 @@ export const ResultSummarySchema = v.object({
   /** `samples`: training samples processed, throughput x training seconds (right even when the batch changed mid-run). */
   metrics: v.object({ acc: numOrNull, loss: numOrNull, epochs: num, steps: num, samples: num, sps: num, wall: num }),
   outcome: v.picklist(['finished', 'stopped']),
-  energy: v.nullable(v.object({ wh: num, lowWh: num, highWh: num, method: v.string(), pue: num })),
+  /** `s`: seconds of metered steps the energy was charged over (see verify.ts); absent from older links. */
+  energy: v.nullable(v.object({ wh: num, lowWh: num, highWh: num, method: v.string(), pue: num, s: v.optional(num) })),
   carbon: v.nullable(v.object({ g: num, low: num, high: num, provider: v.string(), region: v.string(), regionName: v.string(), signal: v.string(), source: v.string(), intensity: num })),
   schedule: v.nullable(v.object({ policy: v.string(), simulated: v.boolean(), pausedSeconds: num, saving: numOrNull, shareOfOracle: numOrNull })),
   compression: v.nullable(v.object({ precision: v.string(), sparsity: num, exportBytes: num, gzipBytes: num, denseBytes: num, accBefore: numOrNull, accAfter: numOrNull })),
@@ -90,7 +91,9 @@ export function summariseResult(result: LabResult, nickname = '', appVersion = A
     data: { name: result.data.name, train: result.data.trainExamples, test: result.data.testExamples },
     metrics: { acc: m.testAccuracy, loss: m.trainLoss === null ? null : round4(m.trainLoss), epochs: m.epochs, steps: m.steps, samples: Math.round(m.samplesPerSecond * m.wallSeconds), sps: Math.round(m.samplesPerSecond), wall: round4(m.wallSeconds) },
     outcome: result.outcome,
-    energy: energy ? { wh: energy.kWh * 1000, lowWh: energy.low * 1000, highWh: energy.high * 1000, method: energy.method, pue: energy.pue } : null,
+    energy: energy
+      ? { wh: energy.kWh * 1000, lowWh: energy.low * 1000, highWh: energy.high * 1000, method: energy.method, pue: energy.pue, ...(energy.meteredSeconds === undefined ? {} : { s: round4(energy.meteredSeconds) }) }
+      : null,
     carbon: carbon
       ? { g: carbon.gCO2e, low: carbon.low, high: carbon.high, provider: carbon.provider, region: carbon.region, regionName: carbon.regionName, signal: carbon.signal, source: carbon.source, intensity: round4(carbon.meanIntensity) }
       : null,

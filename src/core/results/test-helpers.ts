@@ -12,6 +12,10 @@ export interface FixtureOptions {
   readonly kWh?: number;
   readonly device?: string;
   readonly seed?: number;
+  /** Summed wall time of the metered steps, in seconds; `null` leaves it out, as files written before it did. */
+  readonly meteredSeconds?: number | null;
+  /** The whole energy section, where a test builds it from step records. */
+  readonly energy?: LabResult['energy'];
 }
 
 /** The result a default run gives, with a noisy 250-step loss curve. */
@@ -20,6 +24,7 @@ export function defaultRunResult(o: FixtureOptions = {}): LabResult {
   const random = mulberry32(o.seed ?? 7);
   const kWh = o.kWh ?? 0.000158;
   const steps = 250;
+  const metered = o.meteredSeconds === undefined ? { meteredSeconds: 30.12 } : o.meteredSeconds === null ? {} : { meteredSeconds: o.meteredSeconds };
   const lossCurve = Array.from({ length: steps }, (_, i) => 2.3 * Math.exp(-i / 40) + 0.2 + random() * 0.1);
   return {
     schemaVersion: 1,
@@ -34,7 +39,7 @@ export function defaultRunResult(o: FixtureOptions = {}): LabResult {
     outcome: 'finished',
     epochs: [1, 2].map((epoch) => ({ epoch, trainLoss: 0.5 / epoch, trainAccuracy: 0.8, testLoss: 0.4, testAccuracy: 0.9 })),
     lossCurve,
-    energy: {
+    energy: o.energy !== undefined ? o.energy : {
       kWh,
       low: kWh * 0.6,
       high: kWh * 1.5,
@@ -43,6 +48,7 @@ export function defaultRunResult(o: FixtureOptions = {}): LabResult {
       deviceProfile: o.device ?? 'Software rendering (SwiftShader): counted as CPU; Laptop CPU, 2 threads; LPDDR4X laptop memory, 8 GB',
       method: 'duty-cycle',
       byEpoch: [{ epoch: 1, kWh: kWh / 2, gCO2e: 0.02 }, { epoch: 2, kWh: kWh / 2, gCO2e: 0.02 }],
+      ...metered,
     },
     carbon: {
       gCO2e: kWh * 380,
