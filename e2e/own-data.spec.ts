@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -147,6 +147,56 @@ test('images added class by class, and a file in the lab binary format, load wit
   await upload(page, 'tiny.bin', encodeDatasetFile({ rows: 4, cols: 4, channels: 1, numClasses: 2, pixels, labels }), 'application/octet-stream');
   await expect(page.getByTestId('own-data-summary')).toContainText('tiny.bin: 40 examples');
   await expect(page.getByTestId('own-data-summary')).toContainText('shape 4×4×1');
+});
+
+/** A folder `shades/` on disk with one sub-folder per class of 8x8 PNGs, as a person keeps them. */
+function classFolders(perClass: number): string {
+  const root = join(mkdtempSync(join(tmpdir(), 'lab-folder-')), 'shades');
+  for (const [cls, v] of [['dark', 20], ['light', 230]] as const) {
+    mkdirSync(join(root, cls), { recursive: true });
+    for (let i = 0; i < perClass; i++) writeFileSync(join(root, cls, `${i}.png`), png(8, 8, (x) => (x < 4 ? [v, v, v] : [v + 5 * i, v, v])));
+  }
+  return root;
+}
+
+/**
+ * Drops `dir` on the drop zone as the operating system does: Chromium's DevTools drag events
+ * with the folder's path, so the page reads it through DataTransferItem.webkitGetAsEntry.
+ */
+async function dropFolder(page: Page, dir: string): Promise<void> {
+  const box = await page.getByRole('region', { name: 'Drop a file or folder here' }).boundingBox();
+  if (!box) throw new Error('the drop zone is not shown');
+  const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  const cdp = await page.context().newCDPSession(page);
+  const data = { items: [], files: [dir], dragOperationsMask: 1 };
+  for (const type of ['dragEnter', 'dragOver', 'drop'] as const) await cdp.send('Input.dispatchDragEvent', { type, ...at, data });
+  await cdp.detach();
+}
+
+test('a dropped folder of class folders trains and shows its per-class counts; the folder picker reads the same data', async ({ page }) => {
+  const dir = classFolders(4);
+  await openLab(page, 'backend=wasm&hidden=8&epochs=1&batch=4&seed=2');
+  await dropFolder(page, dir);
+  await expect(panel(page)).toHaveAttribute('data-phase', 'ready');
+  await expect(page.getByTestId('own-data-summary')).toContainText('shades/: 8 examples');
+  await expect(page.getByTestId('own-data-counts').locator('tbody tr')).toHaveText(['dark4', 'light4']);
+  const fingerprint = await page.getByTestId('own-data-summary').locator('code').getAttribute('title');
+  expect(fingerprint).toMatch(/^[0-9a-f]{64}$/);
+
+  // Images default to the CNN; wasm trains MLPs only (TFJS-NOTES), so choose the MLP.
+  await page.locator('select[name=model]').selectOption('mlp');
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  expect(await waitForEnd(page, 120_000)).toBe('finished');
+  const r = (await result(page)) as LabResult;
+  expect(r.config.data).toMatchObject({ dataset: 'images', name: 'shades/', fingerprint, classes: ['dark', 'light'] });
+
+  // The same folder through "Choose a folder" (webkitdirectory), after other data, is the same data: one fingerprint.
+  await page.getByTestId('own-data-iris').click();
+  await expect(page.getByTestId('own-data-summary')).toContainText('iris.csv: 150 examples');
+  await page.getByTestId('own-data-folder').setInputFiles(dir);
+  await expect(panel(page)).toHaveAttribute('data-phase', 'ready');
+  await expect(page.getByTestId('own-data-summary').locator('code')).toHaveAttribute('title', fingerprint as string);
+  await expect(page.getByTestId('own-data-counts').locator('tbody tr')).toHaveText(['dark4', 'light4']);
 });
 
 test('the runner trains on a table with the defaults, and on a zip of class folders with a link', async () => {
