@@ -51,13 +51,15 @@ export function classFolders(allPaths: readonly string[]): ClassFolders {
     const parts = p.split('/');
     if (parts.length < 2 || !IMAGE_FILE.test(p)) return void skipped.push(files[i] as string);
     const name = parts[0] as string;
-    byClass.set(name, [...(byClass.get(name) ?? []), files[i] as string]);
+    const list = byClass.get(name);
+    if (list) list.push(files[i] as string);
+    else byClass.set(name, [files[i] as string]);
   });
   if (byClass.size === 0) throw new ImageSetError('No class folders with images were found. Put the images of each class in a folder named after the class (for example cats/ and dogs/), then zip or drop those folders.');
   if (byClass.size === 1) throw new ImageSetError(`Only one class folder ("${[...byClass.keys()][0]}") holds images: a classifier needs at least two.`);
-  if (byClass.size > MAX_IMAGE_CLASSES) throw new ImageSetError(`There are ${byClass.size} class folders; the lab trains at most ${MAX_IMAGE_CLASSES} classes.`);
+  if (byClass.size > MAX_IMAGE_CLASSES) throw new ImageSetError(`There are ${byClass.size} class folders; the lab trains at most ${MAX_IMAGE_CLASSES} classes. Nothing was loaded.`);
   const total = [...byClass.values()].reduce((a, f) => a + f.length, 0);
-  if (total > MAX_IMAGES) throw new ImageSetError(`There are ${total.toLocaleString('en')} images; the lab trains on at most ${MAX_IMAGES.toLocaleString('en')}.`);
+  if (total > MAX_IMAGES) throw new ImageSetError(`There are ${total.toLocaleString('en')} images; the lab trains on at most ${MAX_IMAGES.toLocaleString('en')}. Nothing was loaded: split the folders or leave some images out.`);
   const classes = [...byClass.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   const thin = classes.filter((c) => (byClass.get(c) as string[]).length < 2);
   if (thin.length) throw new ImageSetError(`Class ${thin.map((c) => `"${c}"`).join(', ')} has fewer than 2 images, so it cannot be in both training and test data.`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classCounts, classFolders, ImageSetError } from './folders';
+import { classCounts, classFolders, ImageSetError, MAX_IMAGE_CLASSES, MAX_IMAGES } from './folders';
 import { GRAY_28, RGB_32, sizeNotice, toExample } from './pixels';
 
 describe('class folders', () => {
@@ -23,6 +23,14 @@ describe('class folders', () => {
   ])('names %s', (_, paths, message) => {
     expect(() => classFolders(paths)).toThrow(ImageSetError);
     expect(() => classFolders(paths)).toThrow(message);
+  });
+
+  it('names the image cap (50,000) and the class cap (100), and takes a set at the image cap', () => {
+    const atCap = Array.from({ length: MAX_IMAGES }, (_, i) => `c${i % 2}/${i}.png`);
+    expect(classFolders(atCap).files).toHaveLength(MAX_IMAGES);
+    expect(() => classFolders([...atCap, 'c0/extra.png'])).toThrow(/50,001 images; the lab trains on at most 50,000\. Nothing was loaded/);
+    const manyClasses = Array.from({ length: (MAX_IMAGE_CLASSES + 1) * 2 }, (_, i) => `k${i >> 1}/${i}.png`);
+    expect(() => classFolders(manyClasses)).toThrow(/101 class folders; the lab trains at most 100 classes/);
   });
 });
 
