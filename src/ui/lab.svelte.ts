@@ -103,7 +103,13 @@ export class Lab {
     },
   });
   /** Snapshots of the model for the views of what the network learns (issue 13). */
-  readonly inspect = new Inspect({ worker: this.bridge, runConfig: () => this.runConfig, phase: () => this.phase });
+  readonly inspect = new Inspect({
+    worker: this.bridge,
+    runConfig: () => this.runConfig,
+    phase: () => this.phase,
+    // A one-shot prune after the run changes the model the views show.
+    modelVersion: () => this.compression.oneShotResult,
+  });
   /** The Try panel: the trained model (or its export) on one input, with its time and energy (issue 15). */
   readonly trial = new TryModel({
     worker: this.bridge,
