@@ -14,7 +14,7 @@ const snapshot = (withConfusion: boolean): InspectSnapshot => ({
 
 /** A worker whose answers the test releases one by one. */
 function fakeHost() {
-  const state = { phase: 'idle' as RunPhase, config: null as ExperimentConfig | null };
+  const state = { phase: 'idle' as RunPhase, config: null as ExperimentConfig | null, model: 0 };
   const requests: InspectRequest[] = [];
   const answers: ((s: InspectSnapshot | null) => void)[] = [];
   const host = {
@@ -26,6 +26,7 @@ function fakeHost() {
     },
     runConfig: () => state.config,
     phase: () => state.phase,
+    modelVersion: () => state.model,
   };
   const answer = async (s: InspectSnapshot | null) => {
     answers.shift()?.(s);
@@ -93,6 +94,25 @@ describe('Inspect', () => {
     await vi.advanceTimersByTimeAsync(10 * POLL_MS);
     expect(requests).toHaveLength(1);
     expect(inspect.received).toBe(1);
+  });
+
+  it('takes one more snapshot when the settled model changes (a one-shot prune), and only one', async () => {
+    const { state, requests, answer, host } = fakeHost();
+    const inspect = new Inspect(host);
+    state.config = defaultConfig();
+    state.phase = 'finished';
+    inspect.follow(true);
+    await answer(snapshot(true));
+    expect(requests).toHaveLength(1);
+    state.model = 1;
+    inspect.follow(true);
+    inspect.follow(true);
+    expect(requests).toHaveLength(2);
+    expect(requests[1]?.confusion).toBe(true);
+    await answer(snapshot(true));
+    await vi.advanceTimersByTimeAsync(10 * POLL_MS);
+    expect(requests).toHaveLength(2);
+    expect(inspect.received).toBe(2);
   });
 
   it('drops an answer that arrives after a new run started', async () => {

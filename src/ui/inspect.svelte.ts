@@ -32,6 +32,11 @@ export interface InspectHost {
   /** The run's config (a new object per run), or null before a run and after a reset. */
   runConfig(): ExperimentConfig | null;
   phase(): RunPhase;
+  /**
+   * Changes (a new value) whenever the trained model changes after its run, as a one-shot prune
+   * does; the settled views then take one more snapshot.
+   */
+  modelVersion(): unknown;
 }
 
 export class Inspect {
@@ -53,6 +58,8 @@ export class Inspect {
   private finalPending = false;
   /** The settled phase whose final snapshot was taken (null while live or off screen). */
   private settled: RunPhase | null = null;
+  /** The model version the settled phase's final snapshot was taken of. */
+  private settledModel: unknown = undefined;
   private lastConfusionAt = -Infinity;
 
   constructor(private readonly host: InspectHost) {}
@@ -64,6 +71,7 @@ export class Inspect {
   follow(visible: boolean): () => void {
     const config = this.host.runConfig();
     const phase = this.host.phase();
+    const model = this.host.modelVersion();
     return untrack(() => {
       if (config !== this.run) this.startRun(config);
       if (!config || !visible) {
@@ -74,8 +82,9 @@ export class Inspect {
         this.settled = null;
         return this.poll();
       }
-      if (this.settled !== phase) {
+      if (this.settled !== phase || this.settledModel !== model) {
         this.settled = phase;
+        this.settledModel = model;
         void this.refresh(true);
       }
       return () => undefined;

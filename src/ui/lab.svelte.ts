@@ -30,6 +30,12 @@ function newRunId(): string {
   return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `run-${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
+/**
+ * Lets the page run its other tasks (input, paint) before the next stretch of end-of-run work, so
+ * no single main-thread task grows past 50 ms (issue 13).
+ */
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
 /** Where the page is, without its hash; bundled traces are fetched beside it. */
 export type PageAddress = () => string;
 
@@ -106,7 +112,13 @@ export class Lab {
     },
   });
   /** Snapshots of the model for the views of what the network learns (issue 13). */
-  readonly inspect = new Inspect({ worker: this.bridge, runConfig: () => this.runConfig, phase: () => this.phase });
+  readonly inspect = new Inspect({
+    worker: this.bridge,
+    runConfig: () => this.runConfig,
+    phase: () => this.phase,
+    // A one-shot prune after the run changes the model the views show.
+    modelVersion: () => this.compression.oneShotResult,
+  });
   /** The Try panel: the trained model (or its export) on one input, with its time and energy (issue 15). */
   readonly trial = new TryModel({
     worker: this.bridge,
@@ -218,14 +230,21 @@ export class Lab {
         if (!stale()) this.guarded(`a ${e.type} event`, () => this.onEvent(e));
       };
       const summary = saved ? await this.bridge.resumeSaved(runId, onEvent, this.abort.signal) : await this.bridge.train(config, onEvent, runId, this.abort.signal);
+      // The run's end is handled in several tasks: the energy report, the summary (and what the
+      // page derives from it), the compression, the final phase.
+      await nextTask();
       if (stale()) return null;
       await this.footprint.endRun();
+      await nextTask();
       if (stale()) return null;
       this.summary = summary;
       this.abort = null;
       this.phase = 'evaluating';
       this.message = 'Compressing and evaluating the model…';
+      await nextTask();
+      if (stale()) return null;
       await this.compression.afterRun(config, () => this.result(pageBase));
+      await nextTask();
       if (stale()) return null;
       this.phase = summary.outcome;
       const acc = summary.metrics.testAccuracy;

@@ -115,6 +115,8 @@ export class LessonSession {
 
   /** Call whenever the lab changes (from an effect): records runs and marks the step done when its check holds. */
   observe(): void {
+    // Without a lesson there is nothing to record: the lab's result is not built for it.
+    if (!this.lesson) return;
     const now = this.host.snapshot();
     const ended = now.phase === 'finished' || now.phase === 'stopped';
     const known = this.results.find(([id]) => id === now.runId);
