@@ -27,6 +27,13 @@ function onlyThrows<T>(ErrorType: new (...args: never[]) => Error, ms: number, f
 
 const RUNS = { numRuns: 300 };
 
+/** Milliseconds `fn` takes. */
+function timed(fn: () => unknown): number {
+  const started = performance.now();
+  fn();
+  return performance.now() - started;
+}
+
 describe('parseLink', () => {
   const keys = ['v', 'dataset', 'dataUrl', 'samples', 'hidden', 'lr', 'batch', 'epochs', 'seed', 'backend', 'start', 'trace', 'x'];
   const pair = fc.tuple(fc.constantFrom(...keys), fc.string({ maxLength: 30 })).map(([k, v]) => `${k}=${v}`);
@@ -34,10 +41,11 @@ describe('parseLink', () => {
 
   it('never throws, in bounded time, whatever the link', () => {
     fc.assert(fc.property(link, (text) => {
-      const started = performance.now();
       const parsed = parseLink(text);
-      expect(performance.now() - started).toBeLessThan(200);
       expect(parsed.config).toBeDefined();
+      // The quicker of two parses: a pathological link is slow every time, while a pause of the
+      // shared test machine (a GC, another process) is not, and once made one parse take 200.6 ms.
+      expect(Math.min(timed(() => parseLink(text)), timed(() => parseLink(text)))).toBeLessThan(200);
     }), RUNS);
   });
 });
