@@ -4,7 +4,7 @@
  * The framework's experiment, reproduced: on MNIST, with the same seed and the same epoch budget,
  * the carbon-agnostic baseline (the lab's default experiment exactly as a user gets it: fixed
  * settings, run now, no compression) and the carbon-aware framework (the same experiment with the
- * multi-objective framework on, scheduled by forecast-window), each trained once, headless, with
+ * multi-objective framework on, scheduled by forecast-window), each trained twice, headless, with
  * its energy measured by the lab; then both are mapped onto each trace by one rule that uses every
  * start hour (src/core/objective/sweep-pricing.ts):
  *
