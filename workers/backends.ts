@@ -133,14 +133,16 @@ async function startOne(backend: BackendId): Promise<void> {
 const softwareAdapter = (adapter: AdapterSummary | null): boolean =>
   adapter !== null && (adapter.isFallbackAdapter || matchProfile(adapter, 1).profile.gpu.form === 'software');
 
-/** The adapter this browser would give, as text for the probe's cache key (no device is made). */
-async function adapterKey(): Promise<string> {
-  let adapter = lastAdapter;
-  if (!adapter && typeof navigator !== 'undefined' && navigator.gpu) {
-    const powerPreference: GPUPowerPreference = tf.env().getBool('WEBGPU_USE_LOW_POWER_GPU') ? 'low-power' : 'high-performance';
-    const offered = await navigator.gpu.requestAdapter({ powerPreference }).catch(() => null);
-    adapter = offered ? summariseAdapter(offered) : null;
-  }
+/** The adapter this browser would give (no device is made); null without WebGPU. */
+async function offeredAdapter(): Promise<AdapterSummary | null> {
+  if (lastAdapter || typeof navigator === 'undefined' || !navigator.gpu) return lastAdapter;
+  const powerPreference: GPUPowerPreference = tf.env().getBool('WEBGPU_USE_LOW_POWER_GPU') ? 'low-power' : 'high-performance';
+  const offered = await navigator.gpu.requestAdapter({ powerPreference }).catch(() => null);
+  return offered ? summariseAdapter(offered) : null;
+}
+
+/** The adapter this browser would give, as text for the probe's cache key. */
+async function adapterKey(adapter: AdapterSummary | null): Promise<string> {
   const browser = typeof navigator === 'undefined' ? '' : `${navigator.userAgent} ${navigator.hardwareConcurrency}`;
   return JSON.stringify({ adapter, browser });
 }
@@ -151,13 +153,14 @@ async function startMeasured(candidates: readonly BackendId[], planned: readonly
     await startOne(backend);
     return { software: backend === 'webgpu' ? softwareAdapter(lastAdapter) : backend === 'webgl' && lastWebglSoftware };
   };
-  const probed = await probeBackends(candidates, starter, await adapterKey(), probe);
+  const adapter = await offeredAdapter();
+  const probed = await probeBackends(candidates, starter, await adapterKey(adapter), probe);
   const outcome: ProbeOutcome = { ...probed, failed: [...planned, ...probed.failed] };
   const memoryGB = (navigator as { deviceMemory?: number }).deviceMemory;
   const measuredGpu = outcome.measurements.some((m) => m.backend === 'webgpu' || m.backend === 'webgl');
   const match = matchProfile(measuredGpu ? lastAdapter : null, navigator.hardwareConcurrency, memoryGB);
   const pick = pickBackend(outcome, resolveProfile(match, probe.config.energy).profile);
-  if (!pick) return startUnmeasured(candidates, outcome);
+  if (!pick) return startUnmeasured(candidates, outcome, softwareAdapter(lastAdapter ?? adapter));
   const skipped = [...outcome.failed];
   const started = await startInOrder('auto', [pick.backend, ...candidates.filter((b) => b !== pick.backend)], skipped);
   const explanation = started.backend === pick.backend ? pick.sentence : started.explanation;
@@ -169,8 +172,9 @@ async function startMeasured(candidates: readonly BackendId[], planned: readonly
  * on each backend of the 2-core test machine): the usual order, except that a software WebGPU
  * adapter goes last, since it is never preferred unless it measured best (issue 16, "Fallbacks").
  */
-async function startUnmeasured(candidates: readonly BackendId[], outcome: ProbeOutcome): Promise<BackendReport> {
-  const softwareGpu = (b: BackendId) => b === 'webgpu' && softwareAdapter(lastAdapter);
+async function startUnmeasured(candidates: readonly BackendId[], outcome: ProbeOutcome, softwareWebgpu: boolean): Promise<BackendReport> {
+  // The adapter is known even when the probe's budget ran out before WebGPU's turn (the CNN here).
+  const softwareGpu = (b: BackendId) => b === 'webgpu' && softwareWebgpu;
   const order = [...candidates.filter((b) => !softwareGpu(b)), ...candidates.filter(softwareGpu)];
   const started = await startInOrder('auto', order, [...outcome.failed]);
   const why = `No backend finished a warm training step within the probe's ${outcome.seconds.toFixed(1)} s, so auto takes the usual order${order.some(softwareGpu) ? ', with the software WebGPU adapter last' : ''}.`;
