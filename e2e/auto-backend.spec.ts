@@ -30,3 +30,14 @@ test('a forced backend is used as before, without measuring', async ({ page }) =
   expect(await waitForEnd(page)).toBe('finished');
   await expect(page.getByTestId('backend-explanation')).toHaveText('Training on cpu (chosen by you).');
 });
+
+test('a CNN that no backend can step within the probe still avoids the software WebGPU adapter', async ({ page }) => {
+  // A CNN step takes about a second on each backend here, and wasm cannot train a CNN.
+  await openLab(page, 'model=cnn&epochs=1&seed=5');
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  const sentence = page.getByTestId('backend-explanation');
+  await expect(sentence).toContainText(/measured in|within the probe/, { timeout: 60_000 });
+  await expect(page.getByTestId('backend-name')).not.toHaveText('webgpu');
+  await expect(sentence).not.toContainText('Training on webgpu');
+  await page.getByRole('button', { name: 'Stop', exact: true }).click();
+});

@@ -85,3 +85,26 @@ test('cancel stops the current run and the sweep, and restores the settings', as
   await expect(page.locator('input[name=batch]')).toHaveValue('64');
   expect(page.url()).toBe(startUrl);
 });
+
+test('the sweep can sweep the backend: each run trains on its ticked backend', async ({ page }) => {
+  await openLab(page, 'dataset=spiral&samples=300&epochs=1&backend=wasm');
+  await showView(page, 'Explore');
+  const panel = page.getByTestId('pareto-panel');
+  await tickOnly(page, { batchSize: ['64'], learningRate: ['0.001'], hidden: ['32'], sparsity: ['0'], precision: ['float32'], backend: ['wasm', 'cpu'], policy: ['run-now'] });
+  await expect(panel.getByTestId('sweep-size')).toHaveText('2 configurations');
+  await panel.getByRole('button', { name: 'Run sweep' }).click();
+  await expect(panel.getByTestId('sweep-progress')).toHaveText('Done: 2 of 2 configurations.', { timeout: 120_000 });
+  const rows = panel.locator('[data-testid=sweep-table] tbody tr');
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(0).locator('td').nth(1)).toHaveText('batch 64, lr 0.001, 32 units, dense, float32, on wasm, run-now');
+  await expect(rows.nth(1).locator('td').nth(1)).toHaveText('batch 64, lr 0.001, 32 units, dense, float32, on cpu, run-now');
+  // What the worker reports it trained on, not only what was asked for.
+  await expect(rows.nth(0)).toHaveAttribute('data-ran-on', 'wasm');
+  await expect(rows.nth(1)).toHaveAttribute('data-ran-on', 'cpu');
+  // The cpu point opens as a config with that backend, and the lab's own setting was left as it was.
+  await expect(page.locator('select[name=backend]')).toHaveValue('wasm');
+  const href = (await rows.nth(1).getByTestId('sweep-open').getAttribute('href')) ?? '';
+  expect(href).toContain('backend=cpu');
+  await rows.nth(1).getByTestId('sweep-open').click();
+  await expect(page.locator('select[name=backend]')).toHaveValue('cpu');
+});

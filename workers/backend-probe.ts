@@ -135,6 +135,11 @@ export async function probeBackends(candidates: readonly BackendId[], start: Bac
   const failed: SkippedBackend[] = [];
   const order = [...candidates].sort((a, b) => PROBE_ORDER.indexOf(a) - PROBE_ORDER.indexOf(b));
   for (const [i, backend] of order.entries()) {
+    // Starting a GPU backend alone can take a second: once the budget is spent, the rest are not started.
+    if (i > 0 && performance.now() - began >= PROBE_BUDGET_MS) {
+      failed.push({ backend, reason: `the probe's ${(PROBE_BUDGET_MS / 1000).toFixed(1)} s budget was spent before its turn` });
+      continue;
+    }
     // Each backend gets an equal share of what is left; timing stops halfway through its share.
     const share = Math.max(100, (PROBE_BUDGET_MS - (performance.now() - began)) / (order.length - i));
     try {

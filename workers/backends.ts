@@ -100,13 +100,12 @@ const STARTERS: Record<BackendId, () => Promise<void>> = { webgpu: startWebGPU, 
 /**
  * Starts the best backend allowed by the user's choice and the model; throws only if none starts.
  * With "auto" and a `probe`, the backend with the least measured energy per training sample
- * (src/core/backend/auto.ts); without one, the first in the usual order.
+ * (src/core/backend/auto.ts); without one, or when none was measured, the first in the usual order.
  */
 export async function startBackend(choice: BackendChoice, model: ModelKind, probe?: ProbeInput): Promise<BackendReport> {
   const plan = planBackends(choice, model);
   if (choice === 'auto' && probe) {
-    const measured = await startMeasured(plan.candidates, plan.skipped, probe);
-    if (measured) return measured;
+    return startMeasured(plan.candidates, plan.skipped, probe);
   }
   return startInOrder(choice, plan.candidates, [...plan.skipped]);
 }
@@ -134,35 +133,52 @@ async function startOne(backend: BackendId): Promise<void> {
 const softwareAdapter = (adapter: AdapterSummary | null): boolean =>
   adapter !== null && (adapter.isFallbackAdapter || matchProfile(adapter, 1).profile.gpu.form === 'software');
 
-/** The adapter this browser would give, as text for the probe's cache key (no device is made). */
-async function adapterKey(): Promise<string> {
-  let adapter = lastAdapter;
-  if (!adapter && typeof navigator !== 'undefined' && navigator.gpu) {
-    const powerPreference: GPUPowerPreference = tf.env().getBool('WEBGPU_USE_LOW_POWER_GPU') ? 'low-power' : 'high-performance';
-    const offered = await navigator.gpu.requestAdapter({ powerPreference }).catch(() => null);
-    adapter = offered ? summariseAdapter(offered) : null;
-  }
+/** The adapter this browser would give (no device is made); null without WebGPU. */
+async function offeredAdapter(): Promise<AdapterSummary | null> {
+  if (lastAdapter || typeof navigator === 'undefined' || !navigator.gpu) return lastAdapter;
+  const powerPreference: GPUPowerPreference = tf.env().getBool('WEBGPU_USE_LOW_POWER_GPU') ? 'low-power' : 'high-performance';
+  const offered = await navigator.gpu.requestAdapter({ powerPreference }).catch(() => null);
+  return offered ? summariseAdapter(offered) : null;
+}
+
+/** The adapter this browser would give, as text for the probe's cache key. */
+async function adapterKey(adapter: AdapterSummary | null): Promise<string> {
   const browser = typeof navigator === 'undefined' ? '' : `${navigator.userAgent} ${navigator.hardwareConcurrency}`;
   return JSON.stringify({ adapter, browser });
 }
 
-/** "auto" by measurement: probe (or read the cache), pick, start the pick. Null when nothing measured. */
-async function startMeasured(candidates: readonly BackendId[], planned: readonly SkippedBackend[], probe: ProbeInput): Promise<BackendReport | null> {
+/** "auto" by measurement: probe (or read the cache), pick, start the pick. */
+async function startMeasured(candidates: readonly BackendId[], planned: readonly SkippedBackend[], probe: ProbeInput): Promise<BackendReport> {
   const starter = async (backend: BackendId) => {
     await startOne(backend);
     return { software: backend === 'webgpu' ? softwareAdapter(lastAdapter) : backend === 'webgl' && lastWebglSoftware };
   };
-  const probed = await probeBackends(candidates, starter, await adapterKey(), probe);
+  const adapter = await offeredAdapter();
+  const probed = await probeBackends(candidates, starter, await adapterKey(adapter), probe);
   const outcome: ProbeOutcome = { ...probed, failed: [...planned, ...probed.failed] };
   const memoryGB = (navigator as { deviceMemory?: number }).deviceMemory;
   const measuredGpu = outcome.measurements.some((m) => m.backend === 'webgpu' || m.backend === 'webgl');
   const match = matchProfile(measuredGpu ? lastAdapter : null, navigator.hardwareConcurrency, memoryGB);
   const pick = pickBackend(outcome, resolveProfile(match, probe.config.energy).profile);
-  if (!pick) return null;
+  if (!pick) return startUnmeasured(candidates, outcome, softwareAdapter(lastAdapter ?? adapter));
   const skipped = [...outcome.failed];
   const started = await startInOrder('auto', [pick.backend, ...candidates.filter((b) => b !== pick.backend)], skipped);
   const explanation = started.backend === pick.backend ? pick.sentence : started.explanation;
   return { ...started, explanation, probe: outcome };
+}
+
+/**
+ * No backend finished a warm step within its share of the probe (a CNN step takes about a second
+ * on each backend of the 2-core test machine): the usual order, except that a software WebGPU
+ * adapter goes last, since it is never preferred unless it measured best (issue 16, "Fallbacks").
+ */
+async function startUnmeasured(candidates: readonly BackendId[], outcome: ProbeOutcome, softwareWebgpu: boolean): Promise<BackendReport> {
+  // The adapter is known even when the probe's budget ran out before WebGPU's turn (the CNN here).
+  const softwareGpu = (b: BackendId) => b === 'webgpu' && softwareWebgpu;
+  const order = [...candidates.filter((b) => !softwareGpu(b)), ...candidates.filter(softwareGpu)];
+  const started = await startInOrder('auto', order, [...outcome.failed]);
+  const why = `No backend finished a warm training step within the probe's ${outcome.seconds.toFixed(1)} s, so auto takes the usual order${order.some(softwareGpu) ? ', with the software WebGPU adapter last' : ''}.`;
+  return { ...started, explanation: `${why} ${started.explanation}`, probe: outcome };
 }
 
 function report(choice: BackendChoice, backend: BackendId, skipped: SkippedBackend[]): BackendReport {

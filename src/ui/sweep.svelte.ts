@@ -4,7 +4,7 @@
  * under its scheduling policy (src/core/objective/sweep-pricing.ts), the fronts and the point the
  * objective's weights pick.
  */
-import type { ExperimentConfig } from '../core/config/schema';
+import type { BackendId, ExperimentConfig } from '../core/config/schema';
 import { serialiseLink } from '../core/config/link';
 import { DEFAULT_WEIGHTS, type ObjectiveWeights } from '../core/objective/objective';
 import { paretoFront } from '../core/objective/pareto';
@@ -39,6 +39,8 @@ export interface SweepRun {
   /** Measured training energy. */
   readonly kWh: number;
   readonly trainingSeconds: number;
+  /** The backend the run trained on: the point's forced one, or what "auto" measured and picked. */
+  readonly ranOn: BackendId;
   /**
    * Index of the earlier run whose training this one reuses, or null. The scheduling policy does
    * not change training, so points that differ only in policy are trained once and priced apart.
@@ -57,6 +59,8 @@ const DEFAULT_SELECTION: SweepSelection = {
   hidden: [32, 128],
   sparsity: [0, 0.8],
   precision: ['float32'],
+  /** None ticked: the sweep trains on the lab's own backend setting. */
+  backend: [],
   policy: ['run-now', 'forecast-window'],
 };
 
@@ -231,6 +235,7 @@ export class Sweep {
       accuracy: compression?.accuracyAfter ?? summary.metrics.testAccuracy,
       kWh,
       trainingSeconds: summary.metrics.wallSeconds,
+      ranOn: summary.backend.backend,
       sharedWith: null,
     };
   }
@@ -270,5 +275,6 @@ export const SWEEP_CHOICES: readonly { dimension: SweepDimension; label: string;
   { dimension: 'hidden', label: 'Model size (hidden units)', values: SWEEP_OPTIONS.hidden.map((v) => ({ value: v, text: String(v) })) },
   { dimension: 'sparsity', label: 'Sparsity (pruning during training)', values: SWEEP_OPTIONS.sparsity.map((v) => ({ value: v, text: v === 0 ? '0 (dense)' : String(v) })) },
   { dimension: 'precision', label: 'Export precision', values: SWEEP_OPTIONS.precision.map((v) => ({ value: v, text: v })) },
+  { dimension: 'backend', label: 'Backend (none ticked: the lab\'s setting)', values: SWEEP_OPTIONS.backend.map((v) => ({ value: v, text: v })) },
   { dimension: 'policy', label: 'Scheduling policy', values: SWEEP_OPTIONS.policy.map((v) => ({ value: v, text: v })) },
 ];

@@ -3,13 +3,13 @@ import { defaultConfig } from '../config/schema';
 import { parseLink, serialiseLink } from '../config/link';
 import { configForPoint, expandSweep, pickByWeights, pointLabel, sweepSize, type SweepSelection } from './sweep';
 
-const none: SweepSelection = { batchSize: [], learningRate: [], hidden: [], sparsity: [], precision: [], policy: [] };
+const none: SweepSelection = { batchSize: [], learningRate: [], hidden: [], sparsity: [], precision: [], backend: [], policy: [] };
 
 describe('the sweep space', () => {
   it('counts the product of the ticked values, an unticked setting counting once', () => {
     expect(sweepSize(none)).toBe(1);
     expect(sweepSize({ ...none, batchSize: [32, 64, 128], policy: ['run-now', 'forecast-window'] })).toBe(6);
-    expect(sweepSize({ batchSize: [32, 64, 128], learningRate: [0.001, 0.003], hidden: [32, 128], sparsity: [0, 0.8], precision: ['float32', 'uint8'], policy: ['run-now', 'forecast-window'] })).toBe(96);
+    expect(sweepSize({ batchSize: [32, 64, 128], learningRate: [0.001, 0.003], hidden: [32, 128], sparsity: [0, 0.8], precision: ['float32', 'uint8'], backend: [], policy: ['run-now', 'forecast-window'] })).toBe(96);
   });
 
   it('expands every combination, the first ticked value of each setting first', () => {
@@ -25,7 +25,7 @@ describe('the sweep space', () => {
 
   it('writes a point into the base config and the config survives a link', () => {
     const base = defaultConfig();
-    const [point] = expandSweep({ batchSize: [128], learningRate: [0.003], hidden: [32], sparsity: [0.8], precision: ['float32'], policy: ['forecast-window'] });
+    const [point] = expandSweep({ batchSize: [128], learningRate: [0.003], hidden: [32], sparsity: [0.8], precision: ['float32'], backend: [], policy: ['forecast-window'] });
     const c = configForPoint(base, point!, 'us-pjm-2022', 24);
     expect(c.train.batchSize).toBe(128);
     expect(c.train.learningRate).toBe(0.003);
@@ -37,6 +37,18 @@ describe('the sweep space', () => {
     expect(issues).toEqual([]);
     expect(config).toEqual(c);
     expect(pointLabel(point!)).toBe('batch 128, lr 0.003, 32 units, sparsity 0.8, float32, forecast-window');
+  });
+
+  it('sweeps the backend: each ticked backend is forced in its config and named in its label', () => {
+    const base = defaultConfig();
+    const points = expandSweep({ ...none, backend: ['cpu', 'wasm'] });
+    expect(points.map((p) => p.backend)).toEqual(['wasm', 'cpu']);
+    const configs = points.map((p) => configForPoint(base, p, 'us-ciso-2022', 24));
+    expect(configs.map((c) => c.backend)).toEqual(['wasm', 'cpu']);
+    expect(parseLink(serialiseLink(configs[1]!)).config.backend).toBe('cpu');
+    expect(points.map(pointLabel)).toEqual(['on wasm', 'on cpu']);
+    // None ticked keeps the base's backend.
+    expect(configForPoint(base, expandSweep(none)[0]!, 'us-ciso-2022', 24).backend).toBe(base.backend);
   });
 
   it('turns pruning and scheduling off for a dense, run-now point', () => {

@@ -3,7 +3,7 @@
  * whole experiment configs; and the point that the objective's weights pick among measured runs.
  * Pure: the UI trains the configs one at a time and prices them (sweep-pricing.ts).
  */
-import type { ExperimentConfig } from '../config/schema';
+import { BACKEND_CHOICES, type ExperimentConfig } from '../config/schema';
 import { scoreRun, type ObjectiveReference, type ObjectiveWeights, type RunFigures } from './objective';
 
 /** At most this many configurations per sweep: each is a whole training run. */
@@ -18,6 +18,8 @@ export const SWEEP_OPTIONS = {
   /** Final sparsity of magnitude pruning during training; 0 means pruning off. */
   sparsity: [0, 0.8],
   precision: ['float32', 'uint8'],
+  /** The training backend (issue 16: "the Pareto explorer can sweep the backend"); auto measures and picks. */
+  backend: BACKEND_CHOICES,
   policy: ['run-now', 'forecast-window'],
 } as const;
 
@@ -58,7 +60,8 @@ export function expandSweep(selection: SweepSelection, cap: number = MAX_SWEEP_C
 
 /**
  * The base config with a sweep point's values written in. Model size sets one hidden layer of that
- * many units; sparsity > 0 turns pruning on with that final sparsity, 0 turns it off; a policy other
+ * many units; sparsity > 0 turns pruning on with that final sparsity, 0 turns it off; a backend is
+ * forced as the run's backend (auto measures and picks, as a lab run does); a policy other
  * than run-now schedules the run in simulated time on `trace` (with the job's slack), run-now turns
  * scheduling off, so the config opened from the point reproduces how it was priced.
  */
@@ -75,6 +78,7 @@ export function configForPoint(base: ExperimentConfig, point: SweepPoint, trace:
     }
   }
   if (point.precision !== null) c.compress.precision = point.precision;
+  if (point.backend !== null) c.backend = point.backend;
   if (point.policy !== null) {
     c.schedule.policy = point.policy;
     if (point.policy === 'run-now') c.schedule.mode = 'off';
@@ -87,7 +91,7 @@ export function configForPoint(base: ExperimentConfig, point: SweepPoint, trace:
   return c;
 }
 
-/** A short label of a point's values, e.g. "batch 64, lr 0.001, 128 units, sparsity 0.8, uint8, forecast-window". */
+/** A short label of a point's values, e.g. "batch 64, lr 0.001, 128 units, sparsity 0.8, uint8, on wasm, forecast-window". */
 export function pointLabel(point: SweepPoint): string {
   const parts: string[] = [];
   if (point.batchSize !== null) parts.push(`batch ${point.batchSize}`);
@@ -95,6 +99,7 @@ export function pointLabel(point: SweepPoint): string {
   if (point.hidden !== null) parts.push(`${point.hidden} units`);
   if (point.sparsity !== null) parts.push(point.sparsity > 0 ? `sparsity ${point.sparsity}` : 'dense');
   if (point.precision !== null) parts.push(point.precision);
+  if (point.backend !== null) parts.push(`on ${point.backend}`);
   if (point.policy !== null) parts.push(point.policy);
   return parts.length > 0 ? parts.join(', ') : 'the base config';
 }
