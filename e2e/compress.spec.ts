@@ -10,6 +10,15 @@ import { openLab, result, showView, waitForEnd } from './helpers';
 const SEED = 5;
 const HASH = `dataset=blobs&samples=1000&noise=0.3&hidden=32&epochs=3&seed=${SEED}&backend=wasm&prune=on&sparsity=0.8&pruneFrom=0&pruneTo=2&pruneEvery=5&precision=uint8`;
 
+test('turning "Prune while training" on says what it costs, with the measured figure', async ({ page }) => {
+  await openLab(page);
+  await expect(page.getByTestId('note-prune')).toHaveCount(0);
+  await page.locator('select[name=prune]').selectOption('on');
+  await expect(page.getByTestId('note-prune')).toContainText('87.1% against 92.5%');
+  await page.locator('select[name=prune]').selectOption('off');
+  await expect(page.getByTestId('note-prune')).toHaveCount(0);
+});
+
 test('prune while training, quantize to uint8 and export; plain tfjs in Node loads the zip at the accuracy the lab reported', async ({ page }) => {
   await openLab(page, HASH);
   await showView(page, 'Compress');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { valueFromText } from './link';
-import { DATASETS, DEFAULT_CONFIG, FIELDS, FORM_SECTIONS, applyFieldEdit, defaultConfig, fieldByKey, isAllowedDatasetUrl, isRealUtcMinute, type FieldSpec } from './schema';
+import { DATASETS, DEFAULT_CONFIG, FIELDS, FORM_SECTIONS, applyFieldEdit, defaultConfig, fieldByKey, isAllowedDatasetUrl, isRealUtcMinute, PRUNING_COST_NOTE, type FieldSpec } from './schema';
 
 const spec = (key: string) => fieldByKey(key) as FieldSpec;
 const edit = (config = defaultConfig(), key: string, text: string) => ({ config, result: applyFieldEdit(config, spec(key), valueFromText(spec(key), text)) });
@@ -30,6 +30,16 @@ describe('the field table', () => {
     expect([applies('dataUrl'), applies('samples'), applies('filters'), applies('momentum'), applies('model')]).toEqual([false, true, true, true, true]);
     c.model.kind = 'mlp';
     expect(applies('model')).toBe(false);
+  });
+
+  it('says what pruning while training costs, with the measured figures, only once it is on', () => {
+    const c = defaultConfig();
+    expect(spec('prune').note?.(c)).toBeNull();
+    c.compress.pruning = 'on';
+    const note = spec('prune').note?.(c) ?? '';
+    expect(note).toBe(PRUNING_COST_NOTE);
+    expect(note).toMatch(/87\.1% against 92\.5%.*5\.5 points less/);
+    expect(spec('sparsity').note).toBeUndefined();
   });
 });
 
