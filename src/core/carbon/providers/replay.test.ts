@@ -55,6 +55,23 @@ describe('createReplayProvider', () => {
     expect((await p.current()).points[0]?.intensity).toBe(300);
   });
 
+  it('prices steps before and after a reload gap at the trace hours they were trained in', async () => {
+    // Trained 1 wall hour from T0 at WALL, tab closed 5 wall hours, continued at the saved trace position T0 + 1h.
+    const resumedAt = WALL + 6 * HOUR;
+    const p = createReplayProvider({
+      trace: { ...trace, points: [...trace.points, { time: T0 + 3 * HOUR, intensity: gramsPerKWh(500) }] },
+      now: () => resumedAt + 2 * HOUR, wallStartMs: resumedAt, traceStartMs: T0 + HOUR,
+      earlier: [{ wallStartMs: WALL, traceStartMs: T0 }],
+    });
+    const before = await p.history(WALL, WALL + HOUR);
+    expect(before.points.map((x) => [x.from, x.intensity])).toEqual([[WALL, 100]]);
+    const after = await p.history(resumedAt, resumedAt + 3 * HOUR);
+    expect(after.points.map((x) => x.intensity)).toEqual([100, 300, 500]);
+    // The earlier stretch ends where the current one begins, so no interval straddles the reload.
+    const across = await p.history(WALL + 5 * HOUR, resumedAt + 1);
+    expect(across.points.at(-2)?.to).toBe(resumedAt);
+  });
+
   it('refuses a trace with no values at all', () => {
     const empty: Trace = { ...trace, points: [{ time: T0, intensity: null }] };
     expect(() => createReplayProvider({ trace: empty, now: () => WALL })).toThrow(/no intensity values/);

@@ -19,6 +19,19 @@ export interface ReplayOptions {
   readonly traceStartMs?: number;
   /** Trace time per wall time: 1 plays in real time, 60 plays an hour of trace per minute. */
   readonly speed?: number;
+  /**
+   * Earlier stretches of the same replay, for a run continued after a reload: each maps wall time
+   * from its `wallStartMs` onto trace time from its `traceStartMs`, until the next stretch (or the
+   * current one at `wallStartMs`) begins. Steps trained before the reload are then priced at the
+   * trace hours they were trained in, not shifted by the time the tab was closed.
+   */
+  readonly earlier?: readonly ReplaySegment[];
+}
+
+/** One stretch of a replay's wall-to-trace clock. */
+export interface ReplaySegment {
+  readonly wallStartMs: number;
+  readonly traceStartMs: number;
 }
 
 /**
@@ -40,16 +53,23 @@ export function createReplayProvider(options: ReplayOptions): CarbonProvider {
   const traceStart = options.traceStartMs ?? first.time;
   const source = `Recorded trace "${trace.name}" (${trace.layout} layout)${speed === 1 ? '' : `, played at ${speed}x`}`;
 
-  /** The trace point playing at a wall time, and the wall interval it plays over. */
+  const segments = clockSegments(options.earlier ?? [], { wallStartMs: wallStart, traceStartMs: traceStart });
+
+  /** The trace point playing at a wall time, and the wall interval it plays over (cut where the next stretch begins). */
   const pointAtWall = (wall: number): IntensityPoint => {
-    const offset = traceStart - first.time + (wall - wallStart) * speed;
+    let at = 0;
+    while (at + 1 < segments.length && (segments[at + 1]?.wallStartMs ?? Infinity) <= wall) at++;
+    const segWall = segments[at]?.wallStartMs ?? wallStart;
+    const segTrace = segments[at]?.traceStartMs ?? traceStart;
+    const nextWall = segments[at + 1]?.wallStartMs ?? Infinity;
+    const offset = segTrace - first.time + (wall - segWall) * speed;
     const loop = Math.floor(offset / length);
     const index = Math.min(filled.points.length - 1, Math.floor((offset - loop * length) / step));
     const traceFrom = first.time + loop * length + index * step;
-    const from = wallStart + (traceFrom - traceStart) / speed;
+    const from = segWall + (traceFrom - segTrace) / speed;
     // Filled above, so every point has a value.
     const intensity = filled.points[index]?.intensity ?? first.intensity;
-    return { from, to: from + step / speed, intensity: intensity as NonNullable<typeof intensity>, kind: 'recorded' };
+    return { from, to: Math.min(from + step / speed, nextWall), intensity: intensity as NonNullable<typeof intensity>, kind: 'recorded' };
   };
 
   const pointsBetween = (fromMs: number, toMs: number): IntensityPoint[] => {
@@ -82,4 +102,10 @@ export function createReplayProvider(options: ReplayOptions): CarbonProvider {
       return seriesOf(pointsBetween(fromMs, toMs));
     },
   };
+}
+
+/** The clock's stretches in wall order, ending with the current one; earlier stretches that start at or after it are dropped. */
+function clockSegments(earlier: readonly ReplaySegment[], current: ReplaySegment): ReplaySegment[] {
+  const usable = earlier.filter((seg) => Number.isFinite(seg.wallStartMs) && Number.isFinite(seg.traceStartMs) && seg.wallStartMs < current.wallStartMs);
+  return [...usable].sort((a, b) => a.wallStartMs - b.wallStartMs).concat([current]);
 }
