@@ -142,7 +142,7 @@ async function offeredAdapter(): Promise<AdapterSummary | null> {
 }
 
 /** The adapter this browser would give, as text for the probe's cache key. */
-async function adapterKey(adapter: AdapterSummary | null): Promise<string> {
+function adapterKey(adapter: AdapterSummary | null): string {
   const browser = typeof navigator === 'undefined' ? '' : `${navigator.userAgent} ${navigator.hardwareConcurrency}`;
   return JSON.stringify({ adapter, browser });
 }
@@ -154,7 +154,7 @@ async function startMeasured(candidates: readonly BackendId[], planned: readonly
     return { software: backend === 'webgpu' ? softwareAdapter(lastAdapter) : backend === 'webgl' && lastWebglSoftware };
   };
   const adapter = await offeredAdapter();
-  const probed = await probeBackends(candidates, starter, await adapterKey(adapter), probe);
+  const probed = await probeBackends(candidates, starter, adapterKey(adapter), probe);
   const outcome: ProbeOutcome = { ...probed, failed: [...planned, ...probed.failed] };
   const memoryGB = (navigator as { deviceMemory?: number }).deviceMemory;
   const measuredGpu = outcome.measurements.some((m) => m.backend === 'webgpu' || m.backend === 'webgl');

@@ -173,12 +173,16 @@ export function cellValue(f: FeatureEncoding, cell: string): FeatureValue {
 /** Encodes one row given as one value per feature (in `encoding.features` order), exactly as training did. */
 export function encodeRow(encoding: RowEncoding, values: readonly FeatureValue[]): Float32Array {
   const out = new Float32Array(encoding.size);
-  let at = 0;
+  writeRow(encoding, (_, i) => values[i] ?? null, out, 0);
+  return out;
+}
+
+/** Writes every feature of one row into `out` from `at`, each value given by `valueOf`. */
+function writeRow(encoding: RowEncoding, valueOf: (f: FeatureEncoding, i: number) => FeatureValue, out: Float32Array, at: number): void {
   encoding.features.forEach((f, i) => {
-    writeFeature(f, values[i] ?? null, out, at);
+    writeFeature(f, valueOf(f, i), out, at);
     at += widthOf(f);
   });
-  return out;
 }
 
 /** A typical row: each numeric feature's training median, each categorical one's training mode. */
@@ -231,11 +235,7 @@ function encodeRows(table: Table, rows: readonly number[], encoding: RowEncoding
   const y = new Uint8Array(rows.length);
   rows.forEach((r, k) => {
     const row = table.rows[r] as readonly string[];
-    let at = k * encoding.size;
-    for (const f of encoding.features) {
-      writeFeature(f, cellValue(f, row[f.column] as string), x, at);
-      at += widthOf(f);
-    }
+    writeRow(encoding, (f) => cellValue(f, row[f.column] as string), x, k * encoding.size);
     y[k] = classes.indexOf(row[labelIndex] as string);
   });
   return { name, inputShape: [encoding.size], numClasses: classes.length, x, y };
