@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { openLab, result, stepsDone, waitForEnd } from './helpers';
 
@@ -17,6 +18,13 @@ const offered = (page: Page): Promise<boolean> =>
 async function hoursDecided(page: Page): Promise<number> {
   const text = await page.getByTestId('schedule-account').innerText();
   return Number(/of the ([\d.]+) hours? so far/.exec(text)?.[1] ?? Number.NaN);
+}
+
+/** The bundled CISO trace's intensity (its avg_CI column) for each hour of 2022-06-15 up to `lastHour` UTC. */
+function cisoHours(lastHour: number): number[] {
+  const rows = readFileSync('public/traces/us-ciso-2022.csv', 'utf8').split('\n');
+  const hour = (h: number) => rows.find((r) => r.startsWith(`2022-06-15 ${String(h).padStart(2, '0')}:00`))?.split(',').at(-1);
+  return Array.from({ length: lastHour + 1 }, (_, h) => Number(hour(h)));
 }
 
 test('a tab is never offered a run another tab trains; once that tab closes, a new tab continues it with nothing lost', async ({ context }) => {
@@ -68,6 +76,7 @@ test('a reload during a scheduled pause continues the schedule where it was', as
   const due = /due within (\d+)/.exec(status)?.[1];
   expect(due).toBeDefined();
 
+  const reloadedAt = Date.now();
   await page.reload();
   await page.waitForFunction(() => 'labAutomation' in window);
   const banner = page.getByTestId('saved-run');
@@ -75,6 +84,7 @@ test('a reload during a scheduled pause continues the schedule where it was', as
   await banner.getByRole('button', { name: 'Continue the saved run' }).click();
   // The replay clock continues past the hours already decided, not from the start at 00:00.
   await expect(page.getByTestId('schedule-status')).toContainText(/Continuing the schedule at 2022-06-15T(0[3-9]|1\d)/);
+  const continuedAt = Number(/Continuing the schedule at 2022-06-15T(\d\d)/.exec(await page.getByTestId('schedule-status').innerText())?.[1]);
   expect(await hoursDecided(page)).toBeGreaterThanOrEqual(before);
   await expect(page.getByTestId('schedule-decision')).toHaveAttribute('data-duty', '0');
   // The schedule drives the continued run: it trains in the clean hours and finishes.
@@ -86,6 +96,12 @@ test('a reload during a scheduled pause continues the schedule where it was', as
   expect(r?.schedule?.pausedSeconds).toBeGreaterThanOrEqual(before * 3600);
   expect(r?.schedule?.savingVsRunNow).toBeGreaterThan(0);
   expect(r?.carbon?.provider).toBe('replay');
+  // The steps trained before the reload are priced at the simulated hours they trained in (00:00
+  // on), not on the continued clock shifted back by the time the page was away (the evening before).
+  const pricedBefore = (r?.carbon?.intensitySeries ?? []).filter((p) => p.time < reloadedAt);
+  expect(pricedBefore.length).toBeGreaterThan(0);
+  const hours = cisoHours(continuedAt);
+  for (const p of pricedBefore) expect(hours.some((h) => Math.abs(h - p.intensity) < 1e-6)).toBe(true);
 });
 
 test('a run saved by an older version is named and kept, never offered as continuable, until discarded', async ({ page }) => {

@@ -25,6 +25,7 @@ import {
   type ProviderCredentials,
   type RunFootprint,
 } from '../core/footprint';
+import type { ReplaySegment, ResumedReplayClock } from '../core/carbon/providers/replay';
 import type { Trace } from '../core/trace';
 import type { BackendReport, ProgressUpdate } from '../core/train/types';
 import type { GramsCO2PerKWh } from '../core/units';
@@ -91,6 +92,7 @@ export class Footprint {
   private runStart: number | null = null;
   /** Trace time a simulated schedule starts at; the replay source starts there too. */
   private replayStartMs: number | undefined = undefined;
+  private replayEarlier: readonly ReplaySegment[] = [];
 
   /** @param traces the page's trace library, for the replay source. */
   constructor(private readonly traces: TraceShelf) {
@@ -123,12 +125,15 @@ export class Footprint {
   /**
    * A new run starts: forget the last one and ask the intensity source.
    * @param scheduleTrace the trace a simulated schedule replays (a bundled name or the upload).
-   * @param replayFromMs trace time the replay starts at: a continued scheduled run's clock, not its start.
+   * @param resumed a continued scheduled run's clock: the trace time it continues from (not the
+   *   schedule's start) and the clock's stretches before the reload, so the steps trained then are
+   *   priced at the hours they trained in.
    */
-  startRun(config: ExperimentConfig, scheduleTrace: string = config.schedule.trace, replayFromMs?: number): void {
+  startRun(config: ExperimentConfig, scheduleTrace: string = config.schedule.trace, resumed?: ResumedReplayClock): void {
     // A simulated schedule prices energy on its own trace and clock, so both panels agree.
     const sim = config.schedule.mode === 'simulated';
-    this.replayStartMs = sim ? (replayFromMs ?? Date.parse(`${config.schedule.start}Z`)) : undefined;
+    this.replayStartMs = sim ? (resumed?.fromMs ?? Date.parse(`${config.schedule.start}Z`)) : undefined;
+    this.replayEarlier = sim ? (resumed?.earlier ?? []) : [];
     if (sim) config = { ...config, carbon: { source: 'replay', region: scheduleTrace, replaySpeed: config.schedule.rate * 3600 } };
     this.stopRefresh();
     const run = ++this.runToken;
@@ -261,6 +266,7 @@ export class Footprint {
     const baseUrls = Object.fromEntries(Object.entries(this.baseUrls).map(([k, u]) => [k, isUsableBaseUrl(u) ? u : ''])) as unknown as ProviderBaseUrls;
     const built = providersFor(choice, this.browserDefault, {
       fetch: browserFetch, now: () => Date.now(), baseUrls, credentials: this.credentials, trace, replaySpeed: config.carbon.replaySpeed,
+      replayEarlier: this.replayEarlier,
       ...(this.replayStartMs === undefined ? {} : { replayStartMs: this.replayStartMs }),
     });
     const key = `${JSON.stringify(choice)}|${JSON.stringify(baseUrls)}|${config.carbon.replaySpeed}`;

@@ -10,6 +10,7 @@ import { buildResult, type LabResult, type ScheduleSection } from '../core/resul
 import type { BackendReport, DataSummary, EpochRecord, ProgressUpdate, RunPhase, RunSummary, TrainEvent, TrainingChange } from '../core/train/types';
 import { runWatts } from '../core/energy/power';
 import { seconds } from '../core/units';
+import type { ResumedReplayClock } from '../core/carbon/providers/replay';
 import { isCancellation, WorkerBridge } from './bridge';
 import { Footprint } from './footprint.svelte';
 import { Compression } from './compression.svelte';
@@ -198,9 +199,9 @@ export class Lab {
    * report is built.
    * @param options.continueSaved continue the saved run of this id (one of `savedRuns`) instead.
    * @param options.config train this config instead of `config`, which (and so the address bar) stays as it is.
-   * @param options.replayFromMs trace time a simulated schedule's replay continues from (a continued run's).
+   * @param options.replay a continued simulated schedule's clock: where its replay continues from, and its stretches before.
    */
-  async start(options: { continueSaved?: string; config?: ExperimentConfig; replayFromMs?: number } = {}): Promise<RunSummary | null> {
+  async start(options: { continueSaved?: string; config?: ExperimentConfig; replay?: ResumedReplayClock } = {}): Promise<RunSummary | null> {
     if (this.running) return null;
     const saved = options.continueSaved ? (this.savedRuns.find((e) => e.runId === options.continueSaved)?.info ?? null) : null;
     if (options.continueSaved && !saved) return null;
@@ -220,7 +221,7 @@ export class Lab {
     this.runConfig = config;
     this.runTable = this.tableOf(config);
     const pageBase = this.pageAddress();
-    this.footprint.startRun(config, this.schedule.traceName(config.schedule), options.replayFromMs);
+    this.footprint.startRun(config, this.schedule.traceName(config.schedule), options.replay);
     this.phase = 'loading';
     this.message = saved ? `Continuing the saved run from step ${saved.stepsDone} of ${saved.totalSteps}…` : 'Starting the training worker…';
     this.abort = new AbortController();
@@ -303,8 +304,10 @@ export class Lab {
   async continueSavedRun(runId: string | undefined = this.savedRun?.runId): Promise<RunSummary | null> {
     const entry = this.savedRuns.find((e) => e.runId === runId);
     if (!runId || !entry?.info || this.running) return null;
-    const schedule = entry.info.config.schedule.mode === 'simulated' ? await this.bridge.savedSchedule(runId).catch(() => null) : null;
-    if (schedule) return this.schedule.resumeSaved(this, runId, schedule, () => this.meanWatts());
+    if (entry.info.config.schedule.mode !== 'off') {
+      const schedule = await this.bridge.savedSchedule(runId).catch(() => null);
+      return this.schedule.resumeSaved(this, runId, schedule, () => this.meanWatts());
+    }
     this.schedule.clear();
     return this.start({ continueSaved: runId });
   }

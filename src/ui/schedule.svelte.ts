@@ -7,9 +7,9 @@
 import { describeScheduledRun, ScheduledRun, type ScheduleComparison, type ScheduledRunProgress, type ScheduledStep } from '../core/schedule/classroom';
 import type { Decision, Policy } from '../core/schedule/policy';
 import { createThresholdPolicy } from '../core/schedule/threshold';
-import { liveContext, liveWindow } from '../core/schedule/live';
+import { liveContext, liveResumePlan, liveWindow, readSavedLiveSchedule, type SavedLiveSchedule } from '../core/schedule/live';
 import type { ExperimentConfig } from '../core/config/schema';
-import { gramsPerKWh, joulesFromPower, kWhFromJoules, milliseconds, seconds, watts as asWatts, type Watts } from '../core/units';
+import { fraction, gramsPerKWh, joulesFromPower, kWhFromJoules, milliseconds, seconds, watts as asWatts, type Watts } from '../core/units';
 import type { RunSummary } from '../core/train/types';
 import type { ScheduleSection } from '../core/result';
 import { POLICIES } from '../core/schedule/registry';
@@ -17,6 +17,7 @@ import { createReplay, type Replay } from '../core/schedule/simulate';
 import { pausedMsAt, startDutyCycle, tickDutyCycle, withDuty, type DutyCycle } from '../core/schedule/driver';
 import { BUNDLED_TRACES as BUNDLED } from '../core/footprint/source';
 import { UPLOADED_TRACE } from '../core/trace/library';
+import type { ReplaySegment } from '../core/carbon/providers/replay';
 import { formatUtcMinute } from './format';
 import type { Lab } from './lab.svelte';
 import type { TraceShelf } from './traces.svelte';
@@ -59,6 +60,13 @@ export interface SavedSimulatedSchedule extends ScheduledRunProgress {
   /** Wall ms the run has spent paused so far. */
   readonly pausedMs: number;
   readonly replayed: string;
+  /**
+   * The replay clock's stretches so far, one per tab that drove the run (wall ms since the epoch
+   * onto trace ms), so a continued run still prices the steps trained before a reload at the
+   * hours they trained in. Absent in states saved before it was kept: the earlier steps are then
+   * priced on the continued clock.
+   */
+  readonly stretches?: readonly ReplaySegment[];
 }
 
 /** A stored value as a simulated schedule's state, or null when it is not one (it is then not used). */
@@ -68,7 +76,13 @@ export function readSavedSchedule(value: unknown): SavedSimulatedSchedule | null
   if (v === null || typeof v !== 'object' || v.kind !== 'simulated' || typeof v.trace !== 'string') return null;
   if (!numbers.every((n) => typeof n === 'number' && Number.isFinite(n)) || !Array.isArray(v.steps)) return null;
   if (typeof v.decision?.duty !== 'number' || typeof v.replayed !== 'string') return null;
-  return v as SavedSimulatedSchedule;
+  return { ...(v as SavedSimulatedSchedule), stretches: readStretches(v.stretches) };
+}
+
+/** Stored clock stretches, keeping those that can be read (a stretch that cannot is left out). */
+function readStretches(value: unknown): ReplaySegment[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter((s: Partial<ReplaySegment> | null): s is ReplaySegment => Number.isFinite(s?.wallStartMs) && Number.isFinite(s?.traceStartMs));
 }
 
 /** Runs training under a schedule; the settings live in the experiment config (`schedule`). */
@@ -111,10 +125,16 @@ export class ScheduleSession {
   private traceShown = '';
   private startIndex = 0;
   private lastSave = 0;
+  /** The replay clock's stretches before this tab's, and this tab's own (see `SavedSimulatedSchedule.stretches`). */
+  private stretches: readonly ReplaySegment[] = [];
+  private stretch: ReplaySegment | null = null;
   /** Live mode: decisions so far and wall-clock paused time. */
   private live = $state(false);
   private liveSteps: ScheduledStep[] = [];
   private livePausedMs = 0;
+  /** Live mode: when the job is due and when the grid was last asked (ms since the Unix epoch). */
+  private liveDeadline = 0;
+  private lastCheckAt: number | null = null;
 
   constructor(private readonly traces: TraceShelf) {}
 
@@ -157,6 +177,8 @@ export class ScheduleSession {
       this.status = 'Measuring this device’s training speed for the estimate…';
       // The simulated clock starts with the run (the energy panel's replay starts then too).
       const clockStart = performance.now();
+      this.stretches = [];
+      this.stretch = { wallStartMs: Date.now(), traceStartMs: t0 };
       run = lab.start();
       // Throughput is measured on the first readback (a fraction of a second) unless an earlier
       // run on this page measured it; the estimate sets the deadline, so a guess would move it.
@@ -197,6 +219,7 @@ export class ScheduleSession {
     this.window = null;
     this.live = false;
     this.liveSteps = [];
+    this.lastCheckAt = null;
   }
 
   /**
@@ -206,12 +229,14 @@ export class ScheduleSession {
    */
   async resumeSaved(lab: Lab, runId: string, value: unknown, watts: () => Watts = () => DEFAULT_WATTS): Promise<RunSummary | null> {
     this.resetView(watts);
+    const live = readSavedLiveSchedule(value);
+    if (live) return this.resumeLive(lab, runId, live);
     const generation = this.generation;
     const saved = readSavedSchedule(value);
     const settings = lab.savedRuns.find((e) => e.runId === runId)?.info?.config.schedule;
     let replay: Replay;
     try {
-      if (!saved || !settings) throw new Error('its state could not be read');
+      if (!saved || !settings) throw new Error(value === null ? 'its state was not saved' : 'its state could not be read');
       replay = createReplay((await this.traces.get(saved.trace)).trace, { horizon: 48 });
       if (saved.startIndex + saved.steps.length >= replay.values.length) throw new Error(`it had reached the end of the trace ${saved.trace}`);
     } catch (error) {
@@ -233,7 +258,9 @@ export class ScheduleSession {
     const first = replay.trace.points[0]?.time ?? 0;
     const clockMs = first + this.run.index * replay.stepMs + saved.intoStepMs * this.rate * 3600;
     this.status = `Continuing the schedule at ${formatUtcMinute(clockMs)} UTC (simulated), where it was; due by ${formatUtcMinute(first + this.run.deadlineIndex * replay.stepMs)} UTC.`;
-    const run = lab.start({ continueSaved: runId, replayFromMs: clockMs });
+    this.stretches = saved.stretches ?? [];
+    this.stretch = { wallStartMs: Date.now(), traceStartMs: clockMs };
+    const run = lab.start({ continueSaved: runId, replay: { fromMs: clockMs, earlier: this.stretches } });
     // A run saved paused comes back paused, maybe before any step: its driver must start anyway.
     await this.calibrated(lab, run, true);
     if (generation !== this.generation) return run;
@@ -251,12 +278,22 @@ export class ScheduleSession {
     return summary;
   }
 
-  /** The simulated schedule's state now, for `resumeSaved`; null while none is driving. */
-  private snapshot(lab: Lab, now: number): SavedSimulatedSchedule | null {
+  /** The schedule's state now, for `resumeSaved`; null while none is driving. */
+  private snapshot(lab: Lab, now: number): SavedSimulatedSchedule | SavedLiveSchedule | null {
+    if (!this.live) return this.simulatedSnapshot(lab, now);
+    if (!this.cycle) return null;
+    return { kind: 'live', deadline: this.liveDeadline, steps: this.liveSteps, decision: this.current, pausedMs: pausedMsAt(this.cycle, now), lastCheckAt: this.lastCheckAt };
+  }
+
+  private simulatedSnapshot(lab: Lab, now: number): SavedSimulatedSchedule | null {
     const { run, cycle, decision } = this;
-    if (!run || !cycle || !decision || this.live) return null;
+    if (!run || !cycle || !decision) return null;
     const trained = (lab.progress?.trainingSeconds ?? 0) - cycle.trainedAtStart;
-    return { kind: 'simulated', trace: this.traceShown, startIndex: this.startIndex, ...run.progress(), decision, intoStepMs: now - cycle.intervalStart, trainedInStep: Math.max(0, trained), pausedMs: pausedMsAt(cycle, now), replayed: this.replayed };
+    return {
+      kind: 'simulated', trace: this.traceShown, startIndex: this.startIndex, ...run.progress(), decision,
+      intoStepMs: now - cycle.intervalStart, trainedInStep: Math.max(0, trained), pausedMs: pausedMsAt(cycle, now), replayed: this.replayed,
+      stretches: this.stretch ? [...this.stretches, this.stretch] : this.stretches,
+    };
   }
 
   /** Saves the schedule's state beside the run's checkpoint: at once, or when the last save is a while ago. */
@@ -280,23 +317,48 @@ export class ScheduleSession {
       this.error = `${policy.label} needs the future of the grid, which a live run cannot know; choose another policy. Nothing was trained.`;
       return null;
     }
-    this.policyLabel = policy.label;
-    this.policyLabelId = policy.id;
-    this.stepHours = LIVE_CHECK_SECONDS / 3600;
-    this.live = true;
+    this.showLive(policy);
     this.active = true;
     this.status = 'Measuring this device’s training speed for the estimate…';
     const generation = this.generation;
     const run = lab.start();
     await this.calibrated(lab, run);
     if (generation !== this.generation) return run;
+    this.liveDeadline = Date.now() + this.remainingWallSeconds(lab, lab.runConfig ?? lab.config) * 1000 + settings.slackHours * HOUR_MS;
+    this.status = `Live: deciding every ${LIVE_CHECK_SECONDS} s from the grid's intensity and forecast; the job is due by ${formatUtcMinute(this.liveDeadline)} UTC.`;
+    await this.driveLive(lab, policy, null);
+    return this.endLive(lab, run);
+  }
+
+  /** Shows a live schedule under a policy (a check interval is one decision step). */
+  private showLive(policy: Policy): void {
+    this.policyLabel = policy.label;
+    this.policyLabelId = policy.id;
+    this.stepHours = LIVE_CHECK_SECONDS / 3600;
+    this.live = true;
+  }
+
+  /**
+   * Starts the live driver. A new schedule checks at once; a continued one (`resumed`) keeps the
+   * decision in force and its paused time until its next check is due.
+   */
+  private async driveLive(lab: Lab, policy: Policy, resumed: { readonly sinceCheckMs: number; readonly duty: number; readonly pausedMs: number } | null): Promise<void> {
     const remainingMs = () => this.remainingWallSeconds(lab, lab.runConfig ?? lab.config) * 1000;
-    const deadline = Date.now() + remainingMs() + settings.slackHours * HOUR_MS;
-    this.status = `Live: deciding every ${LIVE_CHECK_SECONDS} s from the grid's intensity and forecast; the job is due by ${formatUtcMinute(deadline)} UTC.`;
-    const check = this.liveCheck(lab, policy, deadline, remainingMs);
-    this.cycle = startDutyCycle(performance.now(), LIVE_CHECK_SECONDS * 1000, 1);
-    await check();
+    const check = this.liveCheck(lab, policy, remainingMs);
+    const intervalMs = LIVE_CHECK_SECONDS * 1000;
+    const now = performance.now();
+    if (resumed) {
+      this.cycle = { ...startDutyCycle(now - resumed.sinceCheckMs, intervalMs, resumed.duty, lab.progress?.trainingSeconds ?? 0), pausedMs: resumed.pausedMs };
+    } else {
+      this.cycle = startDutyCycle(now, intervalMs, 1);
+      await check();
+    }
     this.timer = setInterval(() => this.liveTick(lab, check), 250);
+    this.save(lab, performance.now(), true);
+  }
+
+  /** Waits for a live run's end and says how it ended. */
+  private async endLive(lab: Lab, run: Promise<RunSummary | null>): Promise<RunSummary | null> {
     const summary = await run;
     // Cleared by a Reset meanwhile: nothing of this run is shown any more.
     if (!this.live) return summary;
@@ -304,6 +366,50 @@ export class ScheduleSession {
     const outcome = lab.summary?.outcome ?? lab.phase;
     this.status = outcome === 'finished' ? 'The run finished.' : `The run ended (${outcome}).`;
     return summary;
+  }
+
+  /**
+   * Continues a saved run under the live schedule it was saved with: the same deadline, decisions
+   * and paused time, the decision in force holding (a paused run stays paused) until the next check
+   * is due. Past its deadline the run finishes at once, unscheduled, and says so.
+   */
+  private async resumeLive(lab: Lab, runId: string, saved: SavedLiveSchedule): Promise<RunSummary | null> {
+    const settings = lab.savedRuns.find((e) => e.runId === runId)?.info?.config.schedule;
+    const policy = settings ? policyFor(settings) : null;
+    if (!policy || policy.evaluationOnly) {
+      this.error = 'The saved live schedule could not be continued (its settings could not be read); the run continues unscheduled.';
+      return lab.start({ continueSaved: runId });
+    }
+    this.showLive(policy);
+    this.liveSteps = [...saved.steps];
+    this.steps = this.liveSteps;
+    this.current = saved.decision;
+    this.liveDeadline = saved.deadline;
+    this.lastCheckAt = saved.lastCheckAt;
+    this.livePausedMs = saved.pausedMs;
+    if (saved.steps.length > 0) this.window = liveWindow(this.liveSteps, { now: Date.now(), stepMs: HOUR_MS, forecast: [] }, saved.deadline);
+    const plan = liveResumePlan(saved, Date.now(), LIVE_CHECK_SECONDS * 1000);
+    const generation = this.generation;
+    const due = formatUtcMinute(saved.deadline);
+    this.active = true;
+    if (plan.kind === 'deadline-passed') {
+      this.status = `The job was due by ${due} UTC, which passed while the run waited; it finishes now, without pausing again.`;
+      this.current = { duty: fraction(1), kind: 'deadline', reason: 'The deadline has passed, so training runs to the end now.' };
+      const run = lab.start({ continueSaved: runId });
+      // No more checks: a driver at full duty resumes the run (saved paused) and keeps it training.
+      this.cycle = { ...startDutyCycle(performance.now(), LIVE_CHECK_SECONDS * 1000, 1), pausedMs: saved.pausedMs };
+      this.timer = setInterval(() => this.liveTick(lab, () => Promise.resolve()), 250);
+      return this.endLive(lab, run);
+    }
+    const next = Math.max(0, Math.round((LIVE_CHECK_SECONDS * 1000 - plan.sinceCheckMs) / 1000));
+    const holding = saved.decision ? (saved.decision.duty > 0 ? 'training' : 'paused') : 'training';
+    this.status = `Live: continuing the saved schedule, ${holding} as decided until the next decision in ${next} s; the job is due by ${due} UTC.`;
+    const run = lab.start({ continueSaved: runId });
+    // A run saved paused comes back paused, maybe before any step: its driver must start anyway.
+    await this.calibrated(lab, run, true);
+    if (generation !== this.generation) return run;
+    await this.driveLive(lab, policy, { sinceCheckMs: plan.sinceCheckMs, duty: saved.decision?.duty ?? 1, pausedMs: saved.pausedMs });
+    return this.endLive(lab, run);
   }
 
   /** One tick of the live driver: a check at the end of each interval, and the duty in between. */
@@ -317,6 +423,7 @@ export class ScheduleSession {
     this.cycle = step.cycle;
     if (step.booked) void check();
     this.command(lab, step.command);
+    this.save(lab, performance.now(), step.command !== null);
   }
 
   /** Stops the live driver and keeps the time the run spent paused. */
@@ -330,24 +437,27 @@ export class ScheduleSession {
    * from the start of the check (the driver's interval), so a slow or failing provider is asked
    * once an interval; a check still running when the next is due is not repeated.
    */
-  private liveCheck(lab: Lab, policy: Policy, deadline: number, remainingMs: () => number): () => Promise<void> {
-    const history: number[] = [];
+  private liveCheck(lab: Lab, policy: Policy, remainingMs: () => number): () => Promise<void> {
     let checking = false;
     return async () => {
       if (!this.active || checking) return;
       checking = true;
+      this.lastCheckAt = Date.now();
+      const deadline = this.liveDeadline;
       try {
         const outlook = await lab.footprint.outlook();
         if (!this.active || !outlook) return;
         const started = (lab.progress?.stepsDone ?? 0) > 0;
-        const d = policy.decide(liveContext({ ...outlook, past: history, remainingWork: milliseconds(remainingMs()), deadline, interruptible: true, started }));
-        history.push(outlook.current);
+        // The intensities of the decisions so far (those before a reload too) are the policy's past.
+        const past = this.liveSteps.map((s) => s.intensity);
+        const d = policy.decide(liveContext({ ...outlook, past, remainingWork: milliseconds(remainingMs()), deadline, interruptible: true, started }));
         this.current = d;
         if (this.cycle) this.cycle = withDuty(this.cycle, d.duty);
         this.liveSteps = [...this.liveSteps, { time: outlook.now, intensity: outlook.current, forecastNext: outlook.forecast[0] ?? Number.NaN, decision: d, kWh: 0, gCO2e: 0, index: this.liveSteps.length }];
         this.steps = this.liveSteps;
         this.window = liveWindow(this.liveSteps, outlook, deadline);
         this.status = `Live from ${outlook.label}${outlook.usedFallback ? ' (fallback)' : ''}; next decision in ${LIVE_CHECK_SECONDS} s; due by ${formatUtcMinute(deadline)} UTC.`;
+        this.save(lab, performance.now(), true);
       } catch (error) {
         this.error = `The live schedule could not read the grid (${(error as Error).message}); training runs unscheduled until the next check.`;
         if (this.cycle) this.cycle = withDuty(this.cycle, 1);
@@ -403,6 +513,8 @@ export class ScheduleSession {
     this.forgetShown();
     this.run = null;
     this.replay = null;
+    this.stretches = [];
+    this.stretch = null;
     this.status = '';
   }
 

@@ -118,6 +118,21 @@ describe('providersFor', () => {
     expect(regionChoiceFor({ ...carbon, source: 'uk-carbon-intensity', region: 'rg10 1aa' }, berlin)).toEqual({ provider: 'uk-carbon-intensity', area: { kind: 'postcode', postcode: 'RG10' } });
   });
 
+  it('gives a continued replay the clock stretches from before the reload', async () => {
+    const HOUR = 3_600_000;
+    const t0 = Date.UTC(2022, 5, 15);
+    const trace = { name: 't', layout: 'two-column' as const, stepMs: HOUR, points: [100, 200, 300, 400, 500, 600].map((v, i) => ({ time: t0 + i * HOUR, intensity: gramsPerKWh(v) })) };
+    // Trained from T at the trace's 00:00 for a minute (an hour a second), reloaded at T + 10 min at 04:00.
+    const choice = { provider: 'replay' as const, traceName: 't' };
+    const resumedAt = T + 600_000;
+    const build = (earlier: readonly { wallStartMs: number; traceStartMs: number }[]) =>
+      providersFor(choice, berlin, { ...ctx, now: () => resumedAt, trace, replaySpeed: 3600, replayStartMs: t0 + 4 * HOUR, replayEarlier: earlier }).primary;
+    const priced = async (p: ReturnType<typeof build>) => (await p.history(T, T + 1)).points[0]?.intensity;
+    expect(await priced(build([{ wallStartMs: T, traceStartMs: t0 }]))).toBe(100);
+    // Without them, a step from before the reload is priced 600 simulated hours before 04:00.
+    expect(await priced(build([]))).not.toBe(100);
+  });
+
   it('accepts only http(s) base URLs', () => {
     expect(isUsableBaseUrl('')).toBe(true);
     expect(isUsableBaseUrl('http://127.0.0.1:8080/v3')).toBe(true);

@@ -5,7 +5,7 @@ import { createUkCarbonIntensityProvider, outwardPostcode, type UkArea } from '.
 import { createElectricityMapsProvider } from '../carbon/providers/electricity-maps';
 import { createWattTimeProvider } from '../carbon/providers/watttime';
 import { createOfflineProvider } from '../carbon/providers/offline';
-import { createReplayProvider } from '../carbon/providers/replay';
+import { createReplayProvider, type ReplaySegment } from '../carbon/providers/replay';
 import type { Trace } from '../trace/types';
 
 /** Credentials the user typed. Held by the page only; never in a config, link, result or export. */
@@ -76,6 +76,8 @@ export interface ProviderContext {
   readonly replaySpeed: number;
   /** Trace time the replay starts at (default: the trace's first point). */
   readonly replayStartMs?: number;
+  /** Earlier stretches of the replay's clock, for a run continued after a reload (see `ReplayOptions.earlier`). */
+  readonly replayEarlier?: readonly ReplaySegment[];
   readonly timeoutMs?: number;
 }
 
@@ -114,7 +116,13 @@ export function providersFor(
         };
       case 'replay':
         if (ctx.trace === null) throw new CarbonProviderError('replay', 'Recorded trace', 'no-data', { detail: `The trace "${choice.traceName}" could not be loaded` });
-        return { primary: createReplayProvider({ trace: ctx.trace, now: ctx.now, speed: ctx.replaySpeed, ...(ctx.replayStartMs === undefined ? {} : { traceStartMs: ctx.replayStartMs }) }), fallback };
+        return {
+          primary: createReplayProvider({
+            trace: ctx.trace, now: ctx.now, speed: ctx.replaySpeed, earlier: ctx.replayEarlier ?? [],
+            ...(ctx.replayStartMs === undefined ? {} : { traceStartMs: ctx.replayStartMs }),
+          }),
+          fallback,
+        };
     }
   } catch (e) {
     const error = e instanceof CarbonProviderError ? e : new CarbonProviderError(choice.provider, choice.provider, 'internal');

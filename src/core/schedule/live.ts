@@ -1,5 +1,6 @@
 import type { GramsCO2PerKWh, Milliseconds } from '../units';
-import type { DecisionContext } from './policy';
+import type { ScheduledStep } from './classroom';
+import type { Decision, DecisionContext } from './policy';
 
 /** What a live training run knows when it asks a policy whether to train now. */
 export interface LiveState {
@@ -65,4 +66,58 @@ export function liveWindow(steps: readonly { readonly time: number; readonly int
     forecastFrom: steps.length,
     forecast: [...outlook.forecast],
   };
+}
+
+/**
+ * A live schedule's state, saved beside its run's checkpoint so a reload (or a closed tab) continues
+ * it where it was: the deadline, the decisions so far (their intensities are the policy's past), the
+ * decision in force, the paused time and when the grid was last asked.
+ */
+export interface SavedLiveSchedule {
+  readonly kind: 'live';
+  /** When the job must be done, ms since the Unix epoch. */
+  readonly deadline: number;
+  readonly steps: readonly ScheduledStep[];
+  /** The decision in force when saved; null before the first check answered. */
+  readonly decision: Decision | null;
+  /** Wall ms the run had spent paused. */
+  readonly pausedMs: number;
+  /** When the last check began, ms since the Unix epoch; null before the first. */
+  readonly lastCheckAt: number | null;
+}
+
+const isDecision = (d: unknown): d is Decision => {
+  const x = d as Partial<Decision> | null;
+  return typeof x === 'object' && x !== null && Number.isFinite(x.duty) && typeof x.kind === 'string' && typeof x.reason === 'string';
+};
+
+/** A stored step, or null when it cannot be read; a forecast stored as null (JSON has no NaN) is NaN again. */
+function readScheduledStep(value: unknown): ScheduledStep | null {
+  const s = value as Partial<Record<keyof ScheduledStep, unknown>> | null;
+  if (typeof s !== 'object' || s === null || !isDecision(s.decision)) return null;
+  const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : Number.NaN);
+  const step = { index: num(s.index), time: num(s.time), intensity: num(s.intensity), forecastNext: num(s.forecastNext), decision: s.decision, kWh: num(s.kWh) || 0, gCO2e: num(s.gCO2e) || 0 };
+  return Number.isFinite(step.index) && Number.isFinite(step.time) && Number.isFinite(step.intensity) ? step : null;
+}
+
+/** A stored value as a live schedule's state, or null when it is not one (it is then not used). */
+export function readSavedLiveSchedule(value: unknown): SavedLiveSchedule | null {
+  const v = value as Partial<Record<keyof SavedLiveSchedule, unknown>> | null;
+  if (typeof v !== 'object' || v === null || v.kind !== 'live' || !Array.isArray(v.steps)) return null;
+  if (!Number.isFinite(v.deadline) || !Number.isFinite(v.pausedMs) || (v.lastCheckAt !== null && !Number.isFinite(v.lastCheckAt))) return null;
+  if (v.decision !== null && !isDecision(v.decision)) return null;
+  const steps = v.steps.map(readScheduledStep);
+  if (steps.some((s) => s === null)) return null;
+  return { kind: 'live', deadline: v.deadline as number, steps: steps as ScheduledStep[], decision: v.decision, pausedMs: Math.max(0, v.pausedMs as number), lastCheckAt: v.lastCheckAt as number | null };
+}
+
+/**
+ * How a saved live schedule continues at `now` (ms since the Unix epoch): past its deadline it
+ * finishes at once, unscheduled; otherwise the decision in force holds until the next check, due
+ * one check interval after the last one (at once if that is past, or if none was made).
+ */
+export function liveResumePlan(saved: SavedLiveSchedule, now: number, intervalMs: number): { readonly kind: 'deadline-passed' } | { readonly kind: 'continue'; readonly sinceCheckMs: number } {
+  if (now >= saved.deadline) return { kind: 'deadline-passed' };
+  const since = saved.lastCheckAt === null ? intervalMs : now - saved.lastCheckAt;
+  return { kind: 'continue', sinceCheckMs: Math.min(intervalMs, Math.max(0, since)) };
 }

@@ -34,6 +34,12 @@ export interface ReplaySegment {
   readonly traceStartMs: number;
 }
 
+/** The clock of a replay continued after a reload: the trace time it continues from, and its stretches before. */
+export interface ResumedReplayClock {
+  readonly fromMs: number;
+  readonly earlier: readonly ReplaySegment[];
+}
+
 /**
  * A provider that plays a recorded trace as if it were live, for classes and demos. Wall time
  * maps linearly onto trace time and wraps around at the trace's end. Its forecast is the trace
