@@ -254,6 +254,20 @@ describe('export', () => {
     reference.dispose();
   });
 
+  it('with reordered units, loads in plain tfjs and predicts what the model with the same shared weights predicts', async () => {
+    const plain = await exportModel(model, { precision: 'uint8', sharedLevels: 4 }, {}, '');
+    const ordered = await exportModel(model, { precision: 'uint8', sharedLevels: 4, orderUnits: true }, {}, '');
+    expect(ordered.files.weightsBin).not.toEqual(plain.files.weightsBin);
+    const [a, b] = [await loadPlain(plain.zip), await loadPlain(ordered.zip)];
+    const x = tf.tensor(data.test.x, [data.test.y.length, ...data.test.inputShape]);
+    const pa = (a.predict(x) as tf.Tensor).dataSync() as Float32Array;
+    const pb = (b.predict(x) as tf.Tensor).dataSync() as Float32Array;
+    expect(pa.reduce((m, v, i) => Math.max(m, Math.abs(v - pb[i]!)), 0)).toBeLessThanOrEqual(1e-5);
+    x.dispose();
+    a.dispose();
+    b.dispose();
+  });
+
   it('reports sizes: uint8 at 90 % sparsity is much smaller gzipped than dense float32', async () => {
     const { report } = await exportModel(model, { precision: 'uint8' }, {}, '');
     expect(report.denseFloat32Bytes).toBe(4 * model.countParams());
