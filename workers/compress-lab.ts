@@ -213,7 +213,8 @@ export async function exportForDownload(state: CompressionState, request: Export
   const { data, model } = need(state, request.which);
   const accuracyBefore = await evaluateAccuracy(model, data.test);
   const sharedLevels = request.precision === 'uint8' ? (state.config?.compress.sharedLevels ?? 0) : 0;
-  const exported = await exportModel(model, { precision: request.precision, sharedLevels }, request.metadata, request.runCsv);
+  // With shared levels the user asks for the smallest file: reorder hidden units too (same network).
+  const exported = await exportModel(model, { precision: request.precision, sharedLevels, orderUnits: sharedLevels > 0 }, request.metadata, request.runCsv);
   const accuracyAfter = await evaluateDecoded(model, exported.decoded, data.test);
   const sparsity = await kernelSparsity(model);
   const zip = exported.zip.buffer.slice(exported.zip.byteOffset, exported.zip.byteOffset + exported.zip.byteLength) as ArrayBuffer;

@@ -7,6 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import { strFromU8, unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  alwaysZeroFeatures,
+  constantSparsity,
   distillationGradient,
   distillationLoss,
   keepCount,
@@ -33,6 +35,9 @@ import {
   prunableKernels,
   maskHook,
   PruningController,
+  SharedWeightTraining,
+  sharedWeightHook,
+  zeroInputRows,
   type AfterStep,
 } from './compress';
 import { buildModel } from './model';
@@ -112,6 +117,77 @@ describe('PruningController', () => {
   });
 });
 
+describe('pruning recipes', () => {
+  it('holds each kernel at its own target when given layerTarget', async () => {
+    const model = buildModel(configOf([8]), [2], 3);
+    const last = model.layers[model.layers.length - 1]!.name;
+    const controller = new PruningController(constantSparsity({ targetSparsity: 0.75, beginStep: 0, frequency: 1 }), {
+      includeOutputLayer: true,
+      layerTarget: (name, target) => (name.startsWith(`${last}/`) ? target / 3 : target),
+    });
+    await controller.afterStep(model, 0);
+    expect((await controller.sparsityByLayer(model)).layers.map((l) => l.zeros)).toEqual([12, 6]);
+    controller.dispose();
+    model.dispose();
+  });
+
+  it('zeroes the first kernel rows of always-zero inputs, and training leaves them at zero', async () => {
+    const base = blobs();
+    // A third input feature that is zero in every example.
+    const widen = (d: SplitDataset['train']) => ({ ...d, inputShape: [3], x: Float32Array.from({ length: d.y.length * 3 }, (_, i) => (i % 3 === 2 ? 0 : d.x[(i - (i % 3)) / 3 * 2 + (i % 3)]!)) });
+    const data: SplitDataset = { train: widen(base.train), test: widen(base.test) };
+    const config = configOf([16]);
+    const model = buildModel(config, [3], data.train.numClasses);
+    expect(zeroInputRows(model, alwaysZeroFeatures(data.train.x, 3))).toBe(16);
+    await fit(model, config, data, 1, 5);
+    const kernel = (await kernelValues(model)).values().next().value as Float32Array;
+    expect(kernel.subarray(32).every((v) => v === 0)).toBe(true);
+    expect(zeros(kernel.subarray(0, 32))).toBe(0);
+    model.dispose();
+  });
+});
+
+describe('trained weight sharing', () => {
+  it('keeps at most `levels` distinct nonzero values per kernel while training, and pruned weights at zero', async () => {
+    const data = blobs();
+    const config = configOf([32]);
+    const model = buildModel(config, data.train.inputShape, data.train.numClasses);
+    await fit(model, config, data, 2, 5);
+    const sharing = sharedWeightHook(4, 0);
+    let pruned = new Map<string, Float32Array>();
+    await pruneOneShot(model, 0.5, {
+      includeOutputLayer: true,
+      fineTune: async (afterStep) => {
+        pruned = await kernelValues(model);
+        await fitModel(model, { ...config, train: { ...config.train, epochs: 2, seed: 6 } }, data, { hooks: [maskHook(afterStep), sharing.hook] });
+      },
+    });
+    sharing.dispose();
+    for (const [name, values] of await kernelValues(model)) {
+      expect(new Set(values.filter((v) => v !== 0)).size).toBeLessThanOrEqual(4);
+      const before = pruned.get(name)!;
+      expect(values.every((v, i) => (before[i] === 0) === (v === 0))).toBe(true);
+    }
+    expect(await evaluateAccuracy(model, data.test)).toBeGreaterThan(0.8);
+    model.dispose();
+  });
+
+  it('moves the levels during training: the shared values after fine-tuning are not the first clustering', async () => {
+    const data = blobs();
+    const config = configOf([32]);
+    const model = buildModel(config, data.train.inputShape, data.train.numClasses);
+    await fit(model, config, data, 1, 5);
+    const sharing = await SharedWeightTraining.start(model, 3);
+    const first = new Set((await kernelValues(model)).values().next().value as Float32Array);
+    await fit(model, config, data, 1, 6, () => sharing.apply());
+    const after = new Set((await kernelValues(model)).values().next().value as Float32Array);
+    sharing.dispose();
+    expect(after.size).toBeLessThanOrEqual(3);
+    expect([...after].some((v) => !first.has(v))).toBe(true);
+    model.dispose();
+  });
+});
+
 describe('one-shot pruning', () => {
   it('prunes a trained model to the target and keeps it there through fine-tuning', async () => {
     const data = blobs();
@@ -176,6 +252,20 @@ describe('export', () => {
     x.dispose();
     loaded.dispose();
     reference.dispose();
+  });
+
+  it('with reordered units, loads in plain tfjs and predicts what the model with the same shared weights predicts', async () => {
+    const plain = await exportModel(model, { precision: 'uint8', sharedLevels: 4 }, {}, '');
+    const ordered = await exportModel(model, { precision: 'uint8', sharedLevels: 4, orderUnits: true }, {}, '');
+    expect(ordered.files.weightsBin).not.toEqual(plain.files.weightsBin);
+    const [a, b] = [await loadPlain(plain.zip), await loadPlain(ordered.zip)];
+    const x = tf.tensor(data.test.x, [data.test.y.length, ...data.test.inputShape]);
+    const pa = (a.predict(x) as tf.Tensor).dataSync() as Float32Array;
+    const pb = (b.predict(x) as tf.Tensor).dataSync() as Float32Array;
+    expect(pa.reduce((m, v, i) => Math.max(m, Math.abs(v - pb[i]!)), 0)).toBeLessThanOrEqual(1e-5);
+    x.dispose();
+    a.dispose();
+    b.dispose();
   });
 
   it('reports sizes: uint8 at 90 % sparsity is much smaller gzipped than dense float32', async () => {

@@ -11,6 +11,8 @@ import type { ExperimentConfig } from '../src/core/config/schema';
 import {
   buildExportZip,
   compressionSizes,
+  levelAssignment,
+  sharedLevels,
   decodeWeights,
   magnitudeMask,
   polynomialDecay,
@@ -53,6 +55,17 @@ export interface PrunableSelection {
   readonly includeOutputLayer?: boolean;
 }
 
+/** Which kernels a controller touches, and the sparsity each is held at. */
+export interface PruningOptions extends PrunableSelection {
+  /**
+   * The sparsity of kernel `name` (tfjs's variable name, e.g. 'dense_Dense2/kernel') when the
+   * schedule's target is `target`; default `target` for every kernel. Layers differ in how many
+   * weights they can lose (Han et al. 2015, "Learning both Weights and Connections", section 3.4:
+   * per-layer sensitivity), so a recipe may hold a small output layer at a lower target.
+   */
+  readonly layerTarget?: (name: string, target: number) => number;
+}
+
 /**
  * The Dense and Conv2D kernels of a model, in layer order; biases are never pruned. The last
  * layer is left out unless `includeOutputLayer`.
@@ -77,7 +90,7 @@ export interface PruningUpdate {
 }
 
 /** Options of a polynomial-decay pruning run (TFMOT PolynomialDecay, power 3 unless given). */
-export interface PolynomialPruningOptions extends PrunableSelection {
+export interface PolynomialPruningOptions extends PruningOptions {
   readonly initialSparsity: number;
   readonly finalSparsity: number;
   readonly beginStep: number;
@@ -99,12 +112,13 @@ export class PruningController {
 
   constructor(
     readonly schedule: PruningSchedule,
-    private readonly selection: PrunableSelection = {},
+    private readonly selection: PruningOptions = {},
   ) {}
 
   /** A controller on TFMOT's PolynomialDecay (power 3 and frequency 100 by default). */
   static polynomial(options: PolynomialPruningOptions): PruningController {
-    return new PruningController(polynomialDecay(options), { includeOutputLayer: options.includeOutputLayer });
+    const { includeOutputLayer, layerTarget } = options;
+    return new PruningController(polynomialDecay(options), { includeOutputLayer, ...(layerTarget ? { layerTarget } : {}) });
   }
 
   /** The sparsity the masks currently hold (0 before the first update). */
@@ -128,8 +142,9 @@ export class PruningController {
   async updateMasks(model: tf.LayersModel, sparsity: number, step = -1): Promise<PruningUpdate> {
     const kernels = prunableKernels(model, this.selection);
     const values = await Promise.all(kernels.map((k) => k.variable.read().data() as Promise<Float32Array>));
+    const targetOf = this.selection.layerTarget ?? ((_: string, target: number) => target);
     const layers = kernels.map((k, i) => {
-      const m = magnitudeMask(values[i]!, sparsity);
+      const m = magnitudeMask(values[i]!, targetOf(k.variable.originalName, sparsity));
       this.masks.get(k.variable.originalName)?.dispose();
       this.masks.set(k.variable.originalName, tf.tensor(m.mask, k.variable.shape as number[]));
       return { name: k.variable.originalName, sparsity: m.sparsity, threshold: m.threshold };
@@ -168,6 +183,80 @@ export async function kernelSparsity(model: tf.LayersModel, selection: PrunableS
   return sparsityReport(kernels.map((k, i) => ({ name: k.variable.originalName, values: values[i]! })));
 }
 
+/** One kernel under trained weight sharing: which level each weight is on, as a one-hot matrix. */
+interface SharedKernel {
+  readonly variable: tf.LayerVariable;
+  /** [weights, levels]: row i is the one-hot level of weight i, all zeros for a pruned weight. */
+  readonly oneHot: tf.Tensor2D;
+  /** [1, levels]: weights per level (at least 1, so an empty level does not divide by zero). */
+  readonly counts: tf.Tensor2D;
+}
+
+/**
+ * Trained weight sharing (Deep Compression: Han, Mao and Dally, ICLR 2016, section 3.3,
+ * fine-tuning the shared centroids). `start` clusters each kernel's nonzero weights into at most
+ * `levels` (core `sharedLevels`) and fixes every weight's level; after each optimizer step,
+ * `apply` sets every weight to the mean of its level's weights, on the device. So each level
+ * moves by the mean of its weights' updates (Han et al. sum the gradients under SGD; with Adam's
+ * per-weight steps the mean keeps the step size), the kernel keeps at most `levels` distinct
+ * nonzero values, and pruned weights stay zero. Holds tensors: call `dispose()`.
+ */
+export class SharedWeightTraining {
+  private constructor(private readonly kernels: readonly SharedKernel[]) {}
+
+  /** Clusters the kernels `selection` picks (one readback per kernel) and projects them at once. */
+  static async start(model: tf.LayersModel, levels: number, selection: PrunableSelection = { includeOutputLayer: true }): Promise<SharedWeightTraining> {
+    const picked = prunableKernels(model, selection);
+    const values = await Promise.all(picked.map((k) => k.variable.read().data() as Promise<Float32Array>));
+    const kernels = picked.map((k, i) => {
+      const v = values[i]!;
+      const centroids = sharedLevels(v.filter((x) => x !== 0), levels);
+      const assignment = levelAssignment(v, centroids);
+      const count = new Float32Array(Math.max(1, centroids.length)).fill(0);
+      for (const a of assignment) if (a >= 0) count[a]! += 1;
+      const oneHot = tf.tidy(() => tf.oneHot(tf.tensor1d(assignment, 'int32'), count.length).toFloat() as tf.Tensor2D);
+      const counts = tf.tidy(() => tf.maximum(tf.tensor2d(count, [1, count.length]), 1) as tf.Tensor2D);
+      return { variable: k.variable, oneHot, counts };
+    });
+    const training = new SharedWeightTraining(kernels);
+    training.apply();
+    return training;
+  }
+
+  /** Sets every weight to the mean of its level (pruned weights to zero). */
+  apply(): void {
+    for (const { variable, oneHot, counts } of this.kernels) {
+      tf.tidy(() => {
+        const w = variable.read().reshape([1, -1]) as tf.Tensor2D;
+        const means = tf.div(tf.matMul(w, oneHot), counts) as tf.Tensor2D;
+        variable.write(tf.matMul(oneHot, means, false, true).reshape(variable.shape as number[]));
+      });
+    }
+  }
+
+  dispose(): void {
+    for (const k of this.kernels) tf.dispose([k.oneHot, k.counts]);
+  }
+}
+
+/**
+ * A hook that starts trained weight sharing at `levels` after optimizer step `fromStep` of a run
+ * and holds it after every later step. Call `dispose()` on the returned handle when done.
+ */
+export function sharedWeightHook(levels: number, fromStep: number): { hook: TrainHook; dispose: () => void } {
+  let sharing: SharedWeightTraining | null = null;
+  return {
+    hook: {
+      name: 'trained weight sharing',
+      afterStep: async ({ model, step }) => {
+        if (sharing) sharing.apply();
+        else if (step >= fromStep) sharing = await SharedWeightTraining.start(model, levels);
+      },
+    },
+    dispose: () => sharing?.dispose(),
+  };
+}
+
 /**
  * Called by a fine-tuning run after each of its optimizer steps (`step` from 0) so the one-shot
  * masks hold: pass it to the Trainer as an `afterStep` hook (see `maskHook`).
@@ -203,6 +292,27 @@ export async function pruneOneShot(model: tf.LayersModel, sparsity: number, opti
   }
 }
 
+/**
+ * Zeroes the rows of the model's first Dense kernel for input features `features` (e.g. those
+ * `alwaysZeroFeatures` found in the training data). Gradients never move those rows while the
+ * features stay zero, so they stay zero through fine-tuning and magnitude masks prune them first.
+ * Returns how many weights it zeroed.
+ */
+export function zeroInputRows(model: tf.LayersModel, features: readonly number[]): number {
+  const first = prunableKernels(model, { includeOutputLayer: true })[0];
+  if (!first || first.variable.shape.length !== 2 || features.length === 0) return 0;
+  const [rows, cols] = first.variable.shape as [number, number];
+  const keep = new Float32Array(rows).fill(1);
+  for (const f of features) {
+    if (!(Number.isInteger(f) && f >= 0 && f < rows)) throw new RangeError(`feature ${f} is not a row of the ${rows}x${cols} first kernel`);
+    keep[f] = 0;
+  }
+  tf.tidy(() => {
+    first.variable.write(tf.mul(first.variable.read(), tf.tensor2d(keep, [rows, 1])));
+  });
+  return keep.reduce((n, k) => n + (k === 0 ? cols : 0), 0);
+}
+
 /** Test accuracy of `model` on `test` (the training loop's evaluation, one readback). */
 export async function evaluateAccuracy(model: tf.LayersModel, test: Dataset): Promise<number> {
   return (await evaluateDataset(model, test)).accuracy;
@@ -232,6 +342,8 @@ export interface ExportOptions {
   readonly precision: WeightPrecision;
   /** With uint8: at most this many shared nonzero levels per kernel (weight sharing); 0 or absent: off. */
   readonly sharedLevels?: number;
+  /** Reorder Dense hidden units so sparse kernels gzip smaller (core `orderUnitsForGzip`); same network. */
+  readonly orderUnits?: boolean;
   /** Timestamp of the zip entries; default the ZIP epoch (reproducible bytes). */
   readonly modifiedAt?: Date;
 }
@@ -253,11 +365,12 @@ export interface ModelExport {
 }
 
 /** Encodes a model's topology and weights at `precision` (model.json + .bin, not zipped). */
-export async function encodeModel(model: tf.LayersModel, precision: WeightPrecision, sharedLevels = 0): Promise<LayersModelFiles> {
+export async function encodeModel(model: tf.LayersModel, precision: WeightPrecision, sharedLevels = 0, orderUnits = false): Promise<LayersModelFiles> {
   const { modelTopology, weights } = await saveToMemory(model);
   return writeLayersModel(modelTopology, weights, {
     precision,
     sharedLevels,
+    orderUnits,
     generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
     convertedBy: null,
   });
@@ -274,7 +387,7 @@ export async function exportModel(
   metadata: Readonly<Record<string, unknown>>,
   runCsv: string,
 ): Promise<ModelExport> {
-  const files = await encodeModel(model, options.precision, options.sharedLevels ?? 0);
+  const files = await encodeModel(model, options.precision, options.sharedLevels ?? 0, options.orderUnits ?? false);
   const zip = buildExportZip({
     model: files,
     metadataJson: JSON.stringify(metadata, null, 2),

@@ -3,6 +3,7 @@ export * from './schedule';
 export * from './masks';
 export * from './quantize';
 export * from './share';
+export * from './permute';
 export * from './manifest';
 export * from './archive';
 export * from './report';

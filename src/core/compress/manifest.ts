@@ -11,6 +11,7 @@
  * Multi-byte values use the platform byte order, little-endian wherever tfjs runs.
  */
 import { dequantizePerTensor, fromFloat16, quantizePerTensor, toFloat16 } from './quantize';
+import { orderUnitsForGzip } from './permute';
 import { quantizeShared } from './share';
 
 /** A weight tensor as the writer takes it and the decoder returns it: row-major float32 values. */
@@ -88,6 +89,12 @@ export interface WriteOptions {
    * grid (share.ts). 0 or absent: every weight rounds to its own nearest code. Biases are not shared.
    */
   readonly sharedLevels?: number;
+  /**
+   * Reorder the hidden units of Dense layers (permute.ts `orderUnitsForGzip`) before encoding: the
+   * same network, whose pruned kernels gzip smaller. The file's weights then differ from the
+   * model's by that permutation (the decoded weights are the file's). Default false.
+   */
+  readonly orderUnits?: boolean;
 }
 
 /** tfjs's name for the only shard of the only weight group. */
@@ -121,7 +128,7 @@ export function writeLayersModel(
   const entries: WeightsManifestEntry[] = [];
   const chunks: Uint8Array[] = [];
   const decoded: NamedWeight[] = [];
-  for (const weight of weights) {
+  for (const weight of options.orderUnits === true ? orderUnitsForGzip(modelTopology, weights) : weights) {
     checkWeight(weight, seen);
     const precision = typeof options.precision === 'function'
       ? options.precision(weight)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyMask, keepCount, kthLargestMagnitude, layerMasks, magnitudeMask, sparsityReport } from './masks';
+import { alwaysZeroFeatures, applyMask, keepCount, kthLargestMagnitude, layerMasks, magnitudeMask, sparsityReport } from './masks';
 import { mulberry32 as rng } from '../data/prng';
 
 
@@ -152,5 +152,18 @@ describe('sparsityReport', () => {
     const { mask, sparsity } = magnitudeMask(values, 0.83);
     const report = sparsityReport([{ name: 'w', values: applyMask(values, mask) }]);
     expect(report.overall).toBe(sparsity);
+  });
+});
+
+describe('alwaysZeroFeatures', () => {
+  it('finds the columns that are zero in every row', () => {
+    const x = Float32Array.from([0, 1, 0, 0, 0, 0, 0.5, 0, 0, 0, 0, 0.25]);
+    expect(alwaysZeroFeatures(x, 4)).toEqual([0]);
+    expect(alwaysZeroFeatures(x, 6)).toEqual([2, 3, 4]);
+    expect(alwaysZeroFeatures(x, 3)).toEqual([]);
+  });
+
+  it('rejects a matrix that is not a whole number of rows', () => {
+    expect(() => alwaysZeroFeatures(new Float32Array(7), 4)).toThrow(RangeError);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { writeLayersModel } from './manifest';
 import { affineParams, dequantizePerTensor, quantizePerTensor } from './quantize';
-import { kMeans1d, quantizeShared } from './share';
+import { kMeans1d, levelAssignment, quantizeShared, sharedLevels } from './share';
 
 /** A seeded spread of weights around zero, with every third one pruned. */
 function weights(n: number): Float32Array {
@@ -63,6 +63,18 @@ describe('weight sharing on the uint8 grid', () => {
     expect(new Set(files.weightsBin.subarray(0, 3000)).size).toBeLessThanOrEqual(5);
     expect(b?.quantization?.dtype).toBe('uint8');
     expect(new Set(files.weightsBin.subarray(3000)).size).toBeGreaterThan(5);
+  });
+
+  it('keeps weights already on at most `levels` values on exactly those values', () => {
+    const values = Float32Array.from([0, -0.3, 0.1, 0.1, 0, 0.45, -0.3, 0.45]);
+    expect(sharedLevels(values.filter((v) => v !== 0), 3)).toEqual([Math.fround(-0.3), Math.fround(0.1), Math.fround(0.45)]);
+    const decoded = dequantizePerTensor(quantizeShared(values, 3));
+    expect(new Set(decoded).size).toBe(4);
+    decoded.forEach((v, i) => expect(v).toBeCloseTo(values[i]!, 2));
+  });
+
+  it('assigns each weight its nearest level, and pruned weights none', () => {
+    expect([...levelAssignment(Float32Array.from([0, -0.29, 0.12, 0.5]), [-0.3, 0.1, 0.45])]).toEqual([-1, 0, 1, 2]);
   });
 
   it('rejects a bad level count', () => {

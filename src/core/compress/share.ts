@@ -44,6 +44,27 @@ export function kMeans1d(values: Float32Array, k: number): number[] {
   return centroids;
 }
 
+/**
+ * The levels to share `nonzero` weights on: the distinct values themselves when there are at
+ * most `levels` of them (weights already shared while training keep exactly their levels), else
+ * the `kMeans1d` centroids.
+ */
+export function sharedLevels(nonzero: Float32Array, levels: number): number[] {
+  const distinct = new Set<number>();
+  for (const v of nonzero) {
+    distinct.add(v);
+    if (distinct.size > levels) return kMeans1d(nonzero, levels);
+  }
+  return [...distinct].sort((a, b) => a - b);
+}
+
+/** For each weight, the index of its nearest level in `levels`, or -1 for an exact zero (pruned). */
+export function levelAssignment(values: Float32Array, levels: readonly number[]): Int32Array {
+  const out = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i] === 0 ? -1 : nearest(levels, values[i]!);
+  return out;
+}
+
 function nearest(centroids: readonly number[], v: number): number {
   let best = 0;
   let bestDistance = Infinity;
@@ -73,7 +94,7 @@ export function quantizeShared(values: Float32Array, levels: number): QuantizedT
     if (v !== 0) nonzero.push(v);
   }
   const params = affineParams(lo, hi);
-  const codes = [...new Set(kMeans1d(Float32Array.from(nonzero), levels).map((c) => {
+  const codes = [...new Set(sharedLevels(Float32Array.from(nonzero), levels).map((c) => {
     const q = quantizeValue(c, params);
     return q !== params.zeroPoint ? q : c > 0 ? Math.min(255, q + 1) : Math.max(0, q - 1);
   }))].sort((a, b) => a - b);
