@@ -1,5 +1,7 @@
-import { expect, test, type Page } from '@playwright/test';
-import { longTasks, openLab, pageNow, recordLongTasks, waitForEnd } from './helpers';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { longTasks, openLab, recordLongTasks, waitForEnd } from './helpers';
 
 // Ten epochs of 200 steps on wasm (a few seconds of training); pruning runs from epoch 2 to 8,
 // so the first snapshots show the dense network and the last ones 80 % of each kernel gone.
@@ -154,54 +156,146 @@ test('on MNIST, choosing a cell of the confusion matrix shows its digits, by mou
   expect(await overflowAtPhoneWidth(page)).toEqual([]);
 });
 
-/** A main-thread task of the page from a Chrome trace: start, wall and CPU (thread) time, ms. */
+/**
+ * A main-thread task of the page from a Chrome trace, in ms on the trace's clock: start, wall
+ * time, CPU (thread) time, and the time it spent blocked on the GPU process (sync IPC).
+ */
 interface TracedTask {
   start: number;
   wall: number;
   cpu: number;
+  gpuWait: number;
+}
+
+type TraceEvent = { name: string; ph: string; pid: number; tid: number; ts: number; dur?: number; tdur?: number; args?: { name?: string; data?: { startTime?: number } } };
+
+/** The mark whose trace time and page time tie the Long Tasks API's clock to the trace's. */
+const CLOCK_MARK = 'lab-trace-clock';
+/** Synchronous waits of the main thread on the GPU process (leaf events: they do not nest). */
+const GPU_WAITS = new Set(['GpuChannel::WaitForTokenInRange', 'GpuChannel::WaitForGetOffsetInRange']);
+const TRACE_CATEGORIES = ['toplevel', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'mojom'];
+
+/**
+ * From a Chrome trace: the renderer's pid, its main-thread tasks (RunTask events on
+ * CrRendererMain), the start times of the `inspect-update` measures, the clock mark's time and
+ * the page clock's offset (trace ms = page ms + offset).
+ */
+function tracedTasks(trace: Buffer): { pid: number; tasks: TracedTask[]; updates: number[]; clockAt: number; offset: number } {
+  const events = (JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain') as TraceEvent;
+  const onMain = events.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X');
+  const waits = onMain.filter((e) => GPU_WAITS.has(e.name));
+  const tasks = onMain
+    .filter((e) => e.name === 'RunTask')
+    .map((e) => {
+      const end = e.ts + (e.dur ?? 0);
+      const gpuWait = waits.filter((w) => w.ts >= e.ts && w.ts < end).reduce((sum, w) => sum + (w.dur ?? 0), 0);
+      return { start: e.ts / 1000, wall: (e.dur ?? 0) / 1000, cpu: (e.tdur ?? e.dur ?? 0) / 1000, gpuWait: gpuWait / 1000 };
+    });
+  const updates = events.filter((e) => e.name === 'inspect-update' && (e.ph === 'b' || e.ph === 'X')).map((e) => e.ts / 1000);
+  const mark = events.find((e) => e.name === CLOCK_MARK && e.args?.data?.startTime !== undefined) as TraceEvent;
+  return { pid: main.pid, tasks, updates, clockAt: mark.ts / 1000, offset: mark.ts / 1000 - (mark.args?.data?.startTime as number) };
+}
+
+/** A reading of a thread's run-queue wait: when (ms, CLOCK_MONOTONIC) and ms waited so far. */
+interface QueueReading {
+  at: number;
+  waited: number;
 }
 
 /**
- * From a Chrome trace: the page's main-thread tasks (RunTask events on CrRendererMain) and the
- * start times of the `inspect-update` measures, on the trace's clock.
+ * Reads, every `everyMs`, how long each process's main thread has waited for a core, until the
+ * returned function is called. /proc/PID/schedstat is the leader thread's "time spent on the cpu,
+ * time spent waiting on a runqueue" in ns and its timeslices (the kernel's
+ * Documentation/scheduler/sched-stats.rst); a renderer's leader thread is CrRendererMain. On
+ * Linux, Chrome's trace clock is CLOCK_MONOTONIC, as Node's hrtime is (checked here: a mark's
+ * trace time fell between the hrtime readings taken around it).
  */
-function tracedTasks(trace: Buffer): { tasks: TracedTask[]; updates: number[] } {
-  type TraceEvent = { name: string; ph: string; pid: number; tid: number; ts: number; dur?: number; tdur?: number; args?: { name?: string } };
-  const events = (JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
-  const mains = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
-  const tasks = events
-    .filter((e) => e.name === 'RunTask' && e.ph === 'X' && mains.has(`${e.pid}:${e.tid}`))
-    .map((e) => ({ start: e.ts / 1000, wall: (e.dur ?? 0) / 1000, cpu: (e.tdur ?? e.dur ?? 0) / 1000 }));
-  const updates = events.filter((e) => e.name === 'inspect-update' && (e.ph === 'b' || e.ph === 'X')).map((e) => e.ts / 1000);
-  return { tasks, updates };
+function sampleRunQueues(pids: readonly number[], everyMs = 5): () => Map<number, QueueReading[]> {
+  const readings = new Map(pids.map((pid) => [pid, [] as QueueReading[]]));
+  const read = () => {
+    const at = Number(process.hrtime.bigint()) / 1e6;
+    for (const [pid, list] of readings) list.push({ at, waited: Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6 });
+  };
+  read();
+  const timer = setInterval(read, everyMs);
+  return () => {
+    clearInterval(timer);
+    read();
+    return readings;
+  };
 }
 
-const longest = (tasks: readonly TracedTask[], by: 'cpu' | 'wall'): TracedTask => tasks.reduce((w, t) => (t[by] > w[by] ? t : w), { start: 0, wall: 0, cpu: 0 });
+/**
+ * At most how long the thread waited for a core between `from` and `to` (ms): the wait between the
+ * last reading before and the first after, capped at the span. 0 without a reading on each side.
+ */
+function queuedDuring(readings: readonly QueueReading[], from: number, to: number): number {
+  const before = readings.findLast((r) => r.at <= from);
+  const after = readings.find((r) => r.at >= to);
+  return before && after ? Math.min(after.waited - before.waited, to - from) : 0;
+}
+
+/** The page's renderer processes (the page's own and any spare one), by Chrome's process list. */
+async function rendererPids(browser: Browser): Promise<number[]> {
+  const cdp = await browser.newBrowserCDPSession();
+  const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] };
+  await cdp.detach();
+  return processInfo.filter((p) => p.type === 'renderer').map((p) => p.id);
+}
+
+/** A traced task with the time its thread waited for a core during it, and what is left: its own time. */
+type Accounted = TracedTask & { queued: number; own: number };
+
+const longest = (tasks: readonly Accounted[], by: 'cpu' | 'wall' | 'own'): Accounted | undefined => tasks.reduce<Accounted | undefined>((w, t) => (!w || t[by] > w[by] ? t : w), undefined);
+const ms = (t: Accounted | undefined) => (t ? `${t.wall.toFixed(1)} ms wall = ${t.queued.toFixed(1)} queued for a core + ${t.own.toFixed(1)} own (${t.cpu.toFixed(1)} CPU, ${t.gpuWait.toFixed(1)} waiting on the GPU)` : 'none');
 
 test('while the boundary and network are live, the main thread has no task over 50 ms', async ({ page, browser }) => {
   await recordLongTasks(page);
   // Longer than LIVE: on an idle machine LIVE ends in a few seconds, before enough snapshots to measure.
   await openLab(page, LIVE.replace('epochs=10', 'epochs=30'));
-  const from = await pageNow(page);
-  // Chrome's trace gives each task's thread (CPU) time beside its wall time: on a loaded machine
-  // a task can wait seconds for a core while doing a few ms of work.
-  await browser.startTracing(page, { categories: ['toplevel', 'disabled-by-default-devtools.timeline', 'blink.user_timing'] });
+  const stopSampling = sampleRunQueues(await rendererPids(browser));
+  const load = loadavg()[0] as number;
+  await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+  await page.evaluate((name) => void performance.mark(name), CLOCK_MARK);
   await startInView(page);
   expect(await waitForEnd(page)).toBe('finished');
   const traced = tracedTasks(await browser.stopTracing());
-  const withUpdate = traced.tasks.filter((t) => traced.updates.some((u) => u >= t.start && u <= t.start + t.wall));
-  const tasks = (await longTasks(page)).filter((t) => t.start >= from);
-  const all = { cpu: longest(traced.tasks, 'cpu'), wall: longest(traced.tasks, 'wall') };
-  const mine = { cpu: longest(withUpdate, 'cpu'), wall: longest(withUpdate, 'wall') };
-  const ms = (t: TracedTask) => `${t.cpu.toFixed(1)} ms CPU, ${t.wall.toFixed(1)} ms wall`;
+  const queue = stopSampling().get(traced.pid) as QueueReading[];
+  const tasks: Accounted[] = traced.tasks.map((t) => {
+    const queued = queuedDuring(queue, t.start, t.start + t.wall);
+    // Its work and its traced waits are its own, whatever the queue reading's slack.
+    return { ...t, queued, own: Math.max(t.wall - queued, t.cpu + t.gpuWait) };
+  });
+  const traceEnd = Math.max(...tasks.map((t) => t.start + t.wall));
+  const long = (await longTasks(page)).filter((e) => e.start + traced.offset >= traced.clockAt && e.start + e.duration + traced.offset <= traceEnd);
+  // Each entry of the Long Tasks API is a task of the trace (the longest starting with it: tasks
+  // nest), so the trace sees what a user feels. The entry's own time is its wall time less the
+  // queue for a core, and at least the traced task's work and waits.
+  const felt = long.map((e) => {
+    const start = e.start + traced.offset;
+    const task = longest(tasks.filter((t) => Math.abs(t.start - start) < 2), 'wall');
+    const queued = queuedDuring(queue, start, start + e.duration);
+    return task && { ...task, wall: e.duration, queued, own: Math.max(e.duration - queued, task.cpu + task.gpuWait) };
+  });
+  const feltTasks = felt.filter((t) => t !== undefined);
+  const handling = tasks.filter((t) => traced.updates.some((u) => u >= t.start && u <= t.start + t.wall));
+  const draws = Number(await page.getByTestId('boundary').getAttribute('data-draws'));
   console.log(
-    `inspect views: ${traced.updates.length} snapshots drawn; longest task drawing one: ${ms(mine.cpu)} (by wall: ${ms(mine.wall)}); ` +
-      `all ${traced.tasks.length} main-thread tasks: longest ${ms(all.cpu)} (by wall: ${ms(all.wall)}); Long Tasks API: ${tasks.length} over 50 ms wall`,
+    `inspect views (load average ${load.toFixed(1)}): ${traced.updates.length} snapshots, ${draws} boundaries drawn; ${tasks.length} main-thread tasks; ` +
+      `Long Tasks API: ${long.length} over 50 ms wall, the longest ${ms(longest(feltTasks, 'wall'))}, the longest own ${ms(longest(feltTasks, 'own'))}; ` +
+      `all tasks: longest own time ${ms(longest(tasks, 'own'))}; longest CPU: ${ms(longest(tasks, 'cpu'))}; longest handling a snapshot: ${ms(longest(handling, 'own'))}; ` +
+      `main thread queued for a core ${(queue.at(-1)!.waited - queue[0]!.waited).toFixed(0)} ms in all`,
   );
-  expect(withUpdate.length).toBeGreaterThanOrEqual(5);
-  expect(mine.cpu.cpu).toBeLessThan(50);
-  // Every task of the run, the end-of-run handling included (it yields between the energy report,
-  // the summary, the compression and the final phase): 17 to 21 ms of CPU in five runs on the
-  // 2-core machine (27 ms before it yielded; 29 to 50 ms in earlier idle runs).
-  expect(all.cpu.cpu).toBeLessThan(50);
+  expect(handling.length).toBeGreaterThanOrEqual(5);
+  expect(draws).toBeGreaterThanOrEqual(5);
+  // What a user feels: no Long Task of 50 ms of the page's own. A task's own time is its wall
+  // time less the time the kernel kept the main thread waiting for a core during it: on a loaded
+  // machine a task doing 5 ms of work waits 200 ms and more for one (see README). Where the page
+  // has a core, the queue is near zero and this bounds the Long Tasks' wall time itself.
+  expect(longest(feltTasks, 'own')?.own ?? 0).toBeLessThan(50);
+  expect(long.filter((_, i) => felt[i] === undefined)).toEqual([]);
+  // Every task's CPU time, those the Long Tasks API leaves out included, and the end-of-run
+  // handling (it yields between the energy report, the summary, the compression and the final phase).
+  expect(longest(tasks, 'cpu')?.cpu ?? 0).toBeLessThan(50);
 });

@@ -26,3 +26,41 @@ export const AXIS_FONT = { font: '14px system-ui, sans-serif', labelFont: 'bold 
 
 /** Line width of chart series, thick enough for a projector. */
 export const LINE_WIDTH = 3;
+
+/** Draws into a canvas at most once per animation frame: `draw` replaces the pending drawing. */
+export interface FrameDrawer {
+  draw(paint: () => void): void;
+  /** Drops the pending drawing (call when the canvas goes). */
+  cancel(): void;
+}
+
+/**
+ * Coalesces a canvas's redraws into the next animation frame. Chromium makes a task that draws a
+ * GPU-backed 2D canvas wait for the GPU process once that canvas was drawn in more than two tasks
+ * since the compositor last took a frame of it (`SharedContextRateLimiter`, ticked from
+ * `CanvasRenderingContext2D::FinalizeFrame` in Blink). Here the GPU process rasterises on
+ * SwiftShader, on the cores the worker trains on: a chart redrawn on each progress message made
+ * the page wait 0.1 to 17 s (e2e/inspect.spec.ts). Drawn in a frame, a canvas is drawn once per
+ * commit, and the limiter never waits.
+ */
+export function frameDrawer(): FrameDrawer {
+  let pending: (() => void) | null = null;
+  let frame = 0;
+  return {
+    draw(paint) {
+      pending = paint;
+      if (frame) return;
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        const next = pending;
+        pending = null;
+        next?.();
+      });
+    },
+    cancel() {
+      if (frame) cancelAnimationFrame(frame);
+      frame = 0;
+      pending = null;
+    },
+  };
+}

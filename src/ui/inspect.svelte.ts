@@ -20,7 +20,7 @@ export const GRID = 64;
 /** While training, the test split is predicted for the confusion matrix at most this often. */
 export const CONFUSION_EVERY_MS = 2000;
 
-/** The User Timing name of each snapshot's main-thread work (state, render and canvas draws). */
+/** The User Timing name of each snapshot's main-thread work (state and render; the views' canvases draw in the next frame). */
 export const UPDATE_MEASURE = 'inspect-update';
 
 /** Phases in which the model changes, so the views are polled. */
@@ -153,7 +153,7 @@ export class Inspect {
     }
     this.error = null;
     this.received++;
-    // How long the page spends on a snapshot, in DevTools' timings and for the long-task check.
+    // How long the page spends on a snapshot (its canvases draw in the next frame), in DevTools' timings and for the long-task check.
     void tick().then(() => performance.measure(UPDATE_MEASURE, { start }));
   }
 }
