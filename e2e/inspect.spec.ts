@@ -269,13 +269,14 @@ test('while the boundary and network are live, the main thread has no task over 
   });
   const traceEnd = Math.max(...tasks.map((t) => t.start + t.wall));
   const long = (await longTasks(page)).filter((e) => e.start + traced.offset >= traced.clockAt && e.start + e.duration + traced.offset <= traceEnd);
-  // Each entry of the Long Tasks API is a task of the trace (the longest starting with it: tasks
-  // nest), so the trace sees what a user feels. The entry's own time is its wall time less the
+  // Each entry of the Long Tasks API is a task of the trace (the longest overlapping it: tasks
+  // nest, and the two clocks may differ by a few ms), so the trace sees what a user feels. The entry's own time is its wall time less the
   // queue for a core, and at least the traced task's work and waits.
   const felt = long.map((e) => {
     const start = e.start + traced.offset;
-    const task = longest(tasks.filter((t) => Math.abs(t.start - start) < 2), 'wall');
-    const queued = queuedDuring(queue, start, start + e.duration);
+    const end = start + e.duration;
+    const task = longest(tasks.filter((t) => t.start < end && t.start + t.wall > start), 'wall');
+    const queued = queuedDuring(queue, start, end);
     return task && { ...task, wall: e.duration, queued, own: Math.max(e.duration - queued, task.cpu + task.gpuWait) };
   });
   const feltTasks = felt.filter((t) => t !== undefined);
