@@ -7,7 +7,7 @@ import { splitDataset } from '../src/core/data/dataset';
 import { syntheticDataset } from '../src/core/data/synthetic';
 import type { BackendReport, TrainingChange } from '../src/core/train/types';
 import { learningRateAfterSizing } from '../src/core/objective/sizing';
-import { frameworkOptions, groupPenalty, hiddenDenseLayers, maskedProbeLoss, withoutNeurons } from './framework';
+import { frameworkOptions, groupPenalty, hiddenDenseLayers, maskedProbeLosses, withoutNeurons } from './framework';
 import { buildModel } from './model';
 import { Trainer } from './trainer';
 
@@ -50,18 +50,25 @@ describe('the compute penalty', () => {
 });
 
 describe('the sizing probes', () => {
-  it('score a candidate by masking exactly as the model without those neurons would', async () => {
+  it('score each candidate by masking exactly as the model without those neurons would, in one call', async () => {
     const { config } = parseLink('#dataset=blobs&hidden=6,5');
     const model = buildModel(config, [2], 3);
-    const keep = [[true, false, true, true, false, true], [false, true, true, true, true]];
-    const smaller = await withoutNeurons(model, config, keep, [2], 3);
+    const keeps = [
+      [[true, false, true, true, false, true], [false, true, true, true, true]],
+      [[false, true, true, false, true, true], [true, true, false, false, true]],
+    ];
     const x = tf.tensor2d([[0.3, -0.2], [1, 0.5], [-0.7, 0.1], [0.2, 0.9]]);
     const oneHot = tf.oneHot(tf.tensor1d([0, 2, 1, 2], 'int32'), 3).toFloat();
     const probe = { x, oneHot };
-    const masked = await maskedProbeLoss(model, probe, keep);
-    const removed = await maskedProbeLoss(smaller, probe, null);
-    expect(masked).toBeCloseTo(removed, 5);
-    expect(await maskedProbeLoss(model, probe, null)).not.toBeCloseTo(masked, 3);
+    const [full, first, second] = await maskedProbeLosses(model, probe, [null, ...keeps]);
+    for (const [i, keep] of keeps.entries()) {
+      const smaller = await withoutNeurons(model, config, keep, [2], 3);
+      const [removed] = await maskedProbeLosses(smaller, probe, [null]);
+      expect([first, second][i]).toBeCloseTo(removed as number, 5);
+      smaller.dispose();
+    }
+    expect(full).not.toBeCloseTo(first as number, 3);
+    expect(first).not.toBeCloseTo(second as number, 3);
     tf.dispose([x, oneHot]);
   });
 });
