@@ -7,9 +7,9 @@ import { splitDataset } from '../src/core/data/dataset';
 import { syntheticDataset } from '../src/core/data/synthetic';
 import type { BackendReport, TrainingChange } from '../src/core/train/types';
 import { learningRateAfterSizing } from '../src/core/objective/sizing';
-import { frameworkOptions, groupPenalty, hiddenDenseLayers, maskedProbeLosses, withoutNeurons } from './framework';
+import { frameworkOptions, groupPenalty, hiddenDenseLayers, maskedProbeLosses, penalisedLoss, withoutNeurons } from './framework';
 import { buildModel } from './model';
-import { Trainer } from './trainer';
+import { crossEntropyLoss, Trainer } from './trainer';
 
 const report: BackendReport = { choice: 'cpu', backend: 'cpu', explanation: '', skipped: [], adapter: null, timestampQuery: false };
 
@@ -26,6 +26,24 @@ describe('the compute penalty', () => {
     const norms = [0, 1, 2].map((j) => Math.sqrt(kernel.reduce((a, row) => a + (row[j] as number) ** 2, 0)));
     const value = groupPenalty(model, [[1, 2, 3]]).arraySync() as number;
     expect(value).toBeCloseTo(norms[0]! + 2 * norms[1]! + 3 * norms[2]!, 4);
+  });
+
+  it('adds the penalty times its coefficient to the task loss, and is the task loss alone at 0', () => {
+    const { config } = parseLink('#dataset=xor&hidden=3');
+    const model = buildModel(config, [2], 2);
+    const x = tf.tensor2d([[0.3, -0.2], [1, 0.5]]);
+    const oneHot = tf.oneHot(tf.tensor1d([0, 1], 'int32'), 2).toFloat();
+    const weights = [[1, 2, 3]];
+    let c = 0.5;
+    const loss = penalisedLoss(() => c, () => weights);
+    const task = crossEntropyLoss(model, x, oneHot).objective.arraySync() as number;
+    const penalty = groupPenalty(model, weights).arraySync() as number;
+    expect(loss(model, x, oneHot).objective.arraySync()).toBeCloseTo(task + 0.5 * penalty, 5);
+    c = 0;
+    const plain = loss(model, x, oneHot);
+    expect(plain.objective.arraySync()).toBeCloseTo(task, 6);
+    expect(plain.shown).toBeUndefined();
+    tf.dispose([x, oneHot]);
   });
 
   it('removes neurons without changing what the others compute', async () => {
@@ -101,7 +119,8 @@ describe('a run with the framework on', () => {
     expect(scores.get(String(kept))).toBe(Math.min(...scores.values()));
     const sizing = changes[0] as TrainingChange;
     expect(sizing).toMatchObject({ step: 45, epoch: 1, examplesDone: 720, batchSize: { from: 16 } });
-    expect(batch?.what).toBe(`batch size 16 -> ${sizing.batchSize.to}`);
+    // Measured on the smaller model, whose gradient is larger just after the cut, the batch may stay.
+    expect(batch?.what).toBe(sizing.batchSize.to === 16 ? 'batch size kept at 16' : `batch size 16 -> ${sizing.batchSize.to}`);
     const noise = Number(/B_simple is about (\d+) examples/.exec(batch?.why ?? '')?.[1]);
     expect(noise).toBeGreaterThanOrEqual(sizing.batchSize.to);
     const expectedRate = learningRateAfterSizing(0.02, sizing.batchSize.to / 16, 32 / kept, 'adam');
@@ -109,7 +128,9 @@ describe('a run with the framework on', () => {
     expect(rate?.what).toBe(`learning rate ${(0.02).toPrecision(3)} -> ${expectedRate.toPrecision(3)}`);
 
     // On the dirty grid the controller doubles the batch (square-root rule for Adam), up to maxBatch.
-    const controller = changes.slice(1).filter((c) => c.batchSize.to !== c.batchSize.from);
+    // A later look at the gradient noise (batchRecheckEpochs: 2 epochs in) may double it first.
+    const recheck = (c: TrainingChange) => log.some((e) => e.what === `batch size ${c.batchSize.from} -> ${c.batchSize.to}` && e.why.includes('B_simple'));
+    const controller = changes.slice(1).filter((c) => c.batchSize.to !== c.batchSize.from && !recheck(c));
     for (const c of controller) {
       expect(c.batchSize.to).toBe(Math.min(64, c.batchSize.from * 2));
       expect(c.learningRate.to).toBeCloseTo(c.learningRate.from * Math.sqrt(c.batchSize.to / c.batchSize.from), 12);

