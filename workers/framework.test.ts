@@ -154,8 +154,8 @@ describe('an early sizing decision', () => {
     const { config, issues } = parseLink('#dataset=blobs&samples=900&hidden=32&lr=0.02&batch=8&epochs=2&seed=5&framework=on&penalty=0&shrinkAfter=0.1&shrinkBelow=0&refIntensity=300&maxBatch=64');
     expect(issues).toEqual([]);
     const framework = frameworkOptions(config, { inputShape: [2], numClasses: 3 }, { intensity: 300, energyWh: 0 }, () => undefined);
-    // The decision at 0.1 epochs, then looks at 0.2, 0.4, 0.8 and 1.6 epochs.
-    expect(framework.hooks.map((h) => h.at?.epochs)).toEqual([0.1, 0.2, 0.4, 0.8, 1.6]);
+    // The decision at 0.1 epochs, then looks at 0.2, 0.4 and 0.8 epochs (not past half the run).
+    expect(framework.hooks.map((h) => h.at?.epochs)).toEqual([0.1, 0.2, 0.4, 0.8]);
     const log: RunLogEntry[] = [];
     const changes: TrainingChange[] = [];
     const run = frameworkOptions(config, { inputShape: [2], numClasses: 3 }, { intensity: 300, energyWh: 0 }, (e) => log.push(e));
@@ -170,6 +170,20 @@ describe('an early sizing decision', () => {
       expect(to).toBeLessThanOrEqual(Math.min(64, Number(/about (\d+) examples/.exec(line.why)?.[1])));
     }
     expect(summary.metrics.testAccuracy).toBeGreaterThan(0.8);
+  });
+});
+
+describe('the reference intensity', () => {
+  it('is the first intensity the page reports, not a fallback latched before one arrived', async () => {
+    const { config } = parseLink('#dataset=blobs&samples=600&hidden=16&lr=0.02&batch=16&epochs=3&seed=6&framework=on&penalty=0&shrinkAfter=0.1&shrinkBelow=0&maxBatch=1024');
+    const context: { intensity: number | null; energyWh: number } = { intensity: null, energyWh: 0 };
+    const log: RunLogEntry[] = [];
+    const run = frameworkOptions(config, { inputShape: [2], numClasses: 3 }, context, (e) => log.push(e));
+    // The carbon source answers after the sizing decision, with a grid that then stays flat.
+    const answer = { name: 'the carbon source', at: { epochs: 0.5, run: async () => ((context.intensity = 384), null) } };
+    const data = splitDataset(syntheticDataset('blobs', 600, 0.1, 6), 0.2, 6);
+    await new Trainer().run(config, data, report, () => undefined, { loss: run.loss, hooks: [...run.hooks, answer] });
+    expect(log.some((e) => e.why.includes('the grid is dirty'))).toBe(false);
   });
 });
 

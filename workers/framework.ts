@@ -264,12 +264,18 @@ export function frameworkOptions(
   const shrunk = resumedHidden !== null && resumedHidden.join(',') !== config.model.hidden.join(',');
   const state: FrameworkState = { refIntensity: o.refIntensity > 0 ? o.refIntensity : null, coefficient: shrunk ? 0 : o.penalty * (weights.beta + weights.gamma), neuronWeights: null, shrunk, losses: [] };
   const intensityNow = () => context.intensity ?? state.refIntensity ?? 1;
+  // The reference is the first intensity the page reports. Latched before one arrives, the
+  // fallback 1 g/kWh made every later reading look hundreds of times dirtier than the reference.
+  const reference = () => {
+    if (state.refIntensity === null && context.intensity !== null) state.refIntensity = context.intensity;
+    return state.refIntensity ?? intensityNow();
+  };
   const write = (step: number, line: DecisionLine) => log({ time: Date.now(), step, what: line.what, why: line.why });
   const loss = penalisedLoss(() => state.coefficient, (model) => (state.neuronWeights ??= neuronEnergyWeights(denseWidths(model))));
   const onEpochEnd = async (info: EpochEndInfo): Promise<RunChange> => {
-    state.refIntensity ??= intensityNow();
+    const refIntensity = reference();
     state.losses.push(info.trainLoss);
-    const decision = controllerDecision(controllerSettings(config, state, intensityNow()), {
+    const decision = controllerDecision(controllerSettings(config, state, refIntensity), {
       epoch: info.epoch,
       intensity: intensityNow(),
       energyWh: context.energyWh,
@@ -289,8 +295,7 @@ export function frameworkOptions(
     state.shrunk = true;
     // The penalty has done its work: the smaller model trains on the task alone.
     state.coefficient = 0;
-    state.refIntensity ??= intensityNow();
-    const change = await sizingDecision(config, data, info, computePressure(weights, intensityNow(), state.refIntensity), (line) => write(info.stepsDone, line));
+    const change = await sizingDecision(config, data, info, computePressure(weights, intensityNow(), reference()), (line) => write(info.stepsDone, line));
     state.neuronWeights = null;
     return change;
   };
