@@ -349,10 +349,10 @@ function controllerSettings(config: ExperimentConfig, state: FrameworkState, int
 /**
  * The sizing decision, once: neurons the penalty switched off go; of the rest, the objective picks
  * how many to keep by their measured probe loss against the energy and carbon of the rest of the
- * run (its share of the run's examples); then the gradient noise of the model that trains on
- * (the smaller one) sets the batch. Measured on the full model it cost about six full-width steps;
- * a model just pruned has a larger gradient, so its B_simple errs small (the later looks of
- * batchRecheckEpochs follow it up).
+ * run (its share of the run's examples); then the gradient noise of the model as trained so far
+ * sets the batch. It is measured before the cut, at full width (about six full-width steps): a
+ * model just pruned has a larger gradient, so its B_simple errs small, and measured there the
+ * batch of e2e/batch-change.spec.ts stayed at 16.
  */
 async function sizingDecision(
   config: ExperimentConfig,
@@ -367,6 +367,7 @@ async function sizingDecision(
   const widths = sizes.slice(1, -1);
   const isFull = (hidden: readonly number[]) => hidden.every((h, l) => h === widths[l]);
   const importance = await neuronImportance(model);
+  const noise = await measureNoiseScale(model, probe, info.batchSize);
   const alive = aliveWidths(await neuronNorms(model), o.shrinkBelow);
   const choices = widthCandidates(widths, alive, o.minKeep);
   const losses = await maskedProbeLosses(model, probe, choices.map((c) => (isFull(c.hidden) ? null : topKeep(importance, c.hidden))));
@@ -380,7 +381,6 @@ async function sizingDecision(
   const best = ranked[0] as (typeof ranked)[number];
   const chosen = isFull(best.hidden) ? null : await withoutNeurons(model, config, topKeep(importance, best.hidden), data.inputShape, data.numClasses);
   write(widthLine(widths, ranked, chosen !== null, pressure, remaining));
-  const noise = await measureNoiseScale(chosen ?? model, probe, info.batchSize);
   const batchSize = noise ? batchForNoise(noise.bSimple, info.batchSize, o.maxBatch) : info.batchSize;
   const widthRatio = widths.reduce((a, b) => a + b, 0) / best.hidden.reduce((a, b) => a + b, 0);
   const learningRate = learningRateAfterSizing(info.learningRate, batchSize / info.batchSize, widthRatio, config.train.optimizer);
