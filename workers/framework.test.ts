@@ -7,9 +7,9 @@ import { splitDataset } from '../src/core/data/dataset';
 import { syntheticDataset } from '../src/core/data/synthetic';
 import type { BackendReport, TrainingChange } from '../src/core/train/types';
 import { learningRateAfterSizing } from '../src/core/objective/sizing';
-import { frameworkOptions, groupPenalty, hiddenDenseLayers, maskedProbeLoss, withoutNeurons } from './framework';
+import { frameworkOptions, groupPenalty, hiddenDenseLayers, maskedProbeLosses, penalisedLoss, withoutNeurons } from './framework';
 import { buildModel } from './model';
-import { Trainer } from './trainer';
+import { crossEntropyLoss, Trainer } from './trainer';
 
 const report: BackendReport = { choice: 'cpu', backend: 'cpu', explanation: '', skipped: [], adapter: null, timestampQuery: false };
 
@@ -26,6 +26,24 @@ describe('the compute penalty', () => {
     const norms = [0, 1, 2].map((j) => Math.sqrt(kernel.reduce((a, row) => a + (row[j] as number) ** 2, 0)));
     const value = groupPenalty(model, [[1, 2, 3]]).arraySync() as number;
     expect(value).toBeCloseTo(norms[0]! + 2 * norms[1]! + 3 * norms[2]!, 4);
+  });
+
+  it('adds the penalty times its coefficient to the task loss, and is the task loss alone at 0', () => {
+    const { config } = parseLink('#dataset=xor&hidden=3');
+    const model = buildModel(config, [2], 2);
+    const x = tf.tensor2d([[0.3, -0.2], [1, 0.5]]);
+    const oneHot = tf.oneHot(tf.tensor1d([0, 1], 'int32'), 2).toFloat();
+    const weights = [[1, 2, 3]];
+    let c = 0.5;
+    const loss = penalisedLoss(() => c, () => weights);
+    const task = crossEntropyLoss(model, x, oneHot).objective.arraySync() as number;
+    const penalty = groupPenalty(model, weights).arraySync() as number;
+    expect(loss(model, x, oneHot).objective.arraySync()).toBeCloseTo(task + 0.5 * penalty, 5);
+    c = 0;
+    const plain = loss(model, x, oneHot);
+    expect(plain.objective.arraySync()).toBeCloseTo(task, 6);
+    expect(plain.shown).toBeUndefined();
+    tf.dispose([x, oneHot]);
   });
 
   it('removes neurons without changing what the others compute', async () => {
@@ -50,18 +68,25 @@ describe('the compute penalty', () => {
 });
 
 describe('the sizing probes', () => {
-  it('score a candidate by masking exactly as the model without those neurons would', async () => {
+  it('score each candidate by masking exactly as the model without those neurons would, in one call', async () => {
     const { config } = parseLink('#dataset=blobs&hidden=6,5');
     const model = buildModel(config, [2], 3);
-    const keep = [[true, false, true, true, false, true], [false, true, true, true, true]];
-    const smaller = await withoutNeurons(model, config, keep, [2], 3);
+    const keeps = [
+      [[true, false, true, true, false, true], [false, true, true, true, true]],
+      [[false, true, true, false, true, true], [true, true, false, false, true]],
+    ];
     const x = tf.tensor2d([[0.3, -0.2], [1, 0.5], [-0.7, 0.1], [0.2, 0.9]]);
     const oneHot = tf.oneHot(tf.tensor1d([0, 2, 1, 2], 'int32'), 3).toFloat();
     const probe = { x, oneHot };
-    const masked = await maskedProbeLoss(model, probe, keep);
-    const removed = await maskedProbeLoss(smaller, probe, null);
-    expect(masked).toBeCloseTo(removed, 5);
-    expect(await maskedProbeLoss(model, probe, null)).not.toBeCloseTo(masked, 3);
+    const [full, first, second] = await maskedProbeLosses(model, probe, [null, ...keeps]);
+    for (const [i, keep] of keeps.entries()) {
+      const smaller = await withoutNeurons(model, config, keep, [2], 3);
+      const [removed] = await maskedProbeLosses(smaller, probe, [null]);
+      expect([first, second][i]).toBeCloseTo(removed as number, 5);
+      smaller.dispose();
+    }
+    expect(full).not.toBeCloseTo(first as number, 3);
+    expect(first).not.toBeCloseTo(second as number, 3);
     tf.dispose([x, oneHot]);
   });
 });
@@ -94,7 +119,8 @@ describe('a run with the framework on', () => {
     expect(scores.get(String(kept))).toBe(Math.min(...scores.values()));
     const sizing = changes[0] as TrainingChange;
     expect(sizing).toMatchObject({ step: 45, epoch: 1, examplesDone: 720, batchSize: { from: 16 } });
-    expect(batch?.what).toBe(`batch size 16 -> ${sizing.batchSize.to}`);
+    // Measured on the smaller model, whose gradient is larger just after the cut, the batch may stay.
+    expect(batch?.what).toBe(sizing.batchSize.to === 16 ? 'batch size kept at 16' : `batch size 16 -> ${sizing.batchSize.to}`);
     const noise = Number(/B_simple is about (\d+) examples/.exec(batch?.why ?? '')?.[1]);
     expect(noise).toBeGreaterThanOrEqual(sizing.batchSize.to);
     const expectedRate = learningRateAfterSizing(0.02, sizing.batchSize.to / 16, 32 / kept, 'adam');
@@ -102,7 +128,9 @@ describe('a run with the framework on', () => {
     expect(rate?.what).toBe(`learning rate ${(0.02).toPrecision(3)} -> ${expectedRate.toPrecision(3)}`);
 
     // On the dirty grid the controller doubles the batch (square-root rule for Adam), up to maxBatch.
-    const controller = changes.slice(1).filter((c) => c.batchSize.to !== c.batchSize.from);
+    // A later look at the gradient noise (batchRecheckEpochs: 2 epochs in) may double it first.
+    const recheck = (c: TrainingChange) => log.some((e) => e.what === `batch size ${c.batchSize.from} -> ${c.batchSize.to}` && e.why.includes('B_simple'));
+    const controller = changes.slice(1).filter((c) => c.batchSize.to !== c.batchSize.from && !recheck(c));
     for (const c of controller) {
       expect(c.batchSize.to).toBe(Math.min(64, c.batchSize.from * 2));
       expect(c.learningRate.to).toBeCloseTo(c.learningRate.from * Math.sqrt(c.batchSize.to / c.batchSize.from), 12);
@@ -126,8 +154,8 @@ describe('an early sizing decision', () => {
     const { config, issues } = parseLink('#dataset=blobs&samples=900&hidden=32&lr=0.02&batch=8&epochs=2&seed=5&framework=on&penalty=0&shrinkAfter=0.1&shrinkBelow=0&refIntensity=300&maxBatch=64');
     expect(issues).toEqual([]);
     const framework = frameworkOptions(config, { inputShape: [2], numClasses: 3 }, { intensity: 300, energyWh: 0 }, () => undefined);
-    // The decision at 0.1 epochs, then looks at 0.2, 0.4, 0.8 and 1.6 epochs.
-    expect(framework.hooks.map((h) => h.at?.epochs)).toEqual([0.1, 0.2, 0.4, 0.8, 1.6]);
+    // The decision at 0.1 epochs, then looks at 0.2, 0.4 and 0.8 epochs (not past half the run).
+    expect(framework.hooks.map((h) => h.at?.epochs)).toEqual([0.1, 0.2, 0.4, 0.8]);
     const log: RunLogEntry[] = [];
     const changes: TrainingChange[] = [];
     const run = frameworkOptions(config, { inputShape: [2], numClasses: 3 }, { intensity: 300, energyWh: 0 }, (e) => log.push(e));
@@ -142,6 +170,20 @@ describe('an early sizing decision', () => {
       expect(to).toBeLessThanOrEqual(Math.min(64, Number(/about (\d+) examples/.exec(line.why)?.[1])));
     }
     expect(summary.metrics.testAccuracy).toBeGreaterThan(0.8);
+  });
+});
+
+describe('the reference intensity', () => {
+  it('is the first intensity the page reports, not a fallback latched before one arrived', async () => {
+    const { config } = parseLink('#dataset=blobs&samples=600&hidden=16&lr=0.02&batch=16&epochs=3&seed=6&framework=on&penalty=0&shrinkAfter=0.1&shrinkBelow=0&maxBatch=1024');
+    const context: { intensity: number | null; energyWh: number } = { intensity: null, energyWh: 0 };
+    const log: RunLogEntry[] = [];
+    const run = frameworkOptions(config, { inputShape: [2], numClasses: 3 }, context, (e) => log.push(e));
+    // The carbon source answers after the sizing decision, with a grid that then stays flat.
+    const answer = { name: 'the carbon source', at: { epochs: 0.5, run: async () => ((context.intensity = 384), null) } };
+    const data = splitDataset(syntheticDataset('blobs', 600, 0.1, 6), 0.2, 6);
+    await new Trainer().run(config, data, report, () => undefined, { loss: run.loss, hooks: [...run.hooks, answer] });
+    expect(log.some((e) => e.why.includes('the grid is dirty'))).toBe(false);
   });
 });
 

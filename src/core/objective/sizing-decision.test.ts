@@ -53,10 +53,12 @@ describe('the sizing decision log', () => {
 });
 
 describe('batchRecheckEpochs', () => {
-  it('doubles the distance from the decision while the run lasts, at most four times', () => {
-    expect(batchRecheckEpochs(0.03, 2)).toEqual([0.06, 0.12, 0.24, 0.48]);
-    expect(batchRecheckEpochs(0.3, 2)).toEqual([0.6, 1.2]);
+  it('doubles the distance from the decision while at least half of the run is left', () => {
+    expect(batchRecheckEpochs(0.03, 2)).toEqual([0.06, 0.12, 0.24, 0.48, 0.96]);
+    expect(batchRecheckEpochs(0.3, 2)).toEqual([0.6]);
+    expect(batchRecheckEpochs(0.5, 2)).toEqual([1]);
     expect(batchRecheckEpochs(1, 2)).toEqual([]);
+    expect(batchRecheckEpochs(1, 10)).toEqual([2, 4]);
   });
   it('has none without a decision', () => {
     expect(batchRecheckEpochs(0, 5)).toEqual([]);

@@ -85,17 +85,16 @@ export function learningRateLine(from: number, to: number, optimizer: 'sgd' | 'm
 
 /**
  * Epochs at which the batch size is looked at again after a sizing decision taken `shrinkAfter`
- * epochs in: twice as far in each time (2x, 4x, 8x ... the decision's position), while the run
- * lasts, at most BATCH_RECHECKS of them. The gradient noise scale grows as the loss falls
- * (McCandlish et al. 2018, section 3.3), so a decision taken a few hundred examples in sees a
- * small B_simple; these later looks let the batch follow it up.
+ * epochs in: twice as far in each time (2x, 4x, 8x ... the decision's position), while at least as
+ * much of the run is left as is done (at most half of `epochs` in): a look costs about
+ * NOISE_BATCHES gradient passes, and what a larger batch saves scales with the steps left. The
+ * gradient noise scale grows as the loss falls (McCandlish et al. 2018, section 3.3), so a
+ * decision taken a few hundred examples in sees a small B_simple; these later looks let the batch
+ * follow it up.
  */
 export function batchRecheckEpochs(shrinkAfter: number, epochs: number): number[] {
   const at: number[] = [];
   if (!(shrinkAfter > 0)) return at;
-  for (let e = shrinkAfter * 2; e < epochs && at.length < BATCH_RECHECKS; e *= 2) at.push(e);
+  for (let e = shrinkAfter * 2; e <= epochs / 2; e *= 2) at.push(e);
   return at;
 }
-
-/** At most this many later looks at the batch size (each costs about NOISE_BATCHES training steps). */
-export const BATCH_RECHECKS = 4;
