@@ -13,6 +13,7 @@ import { exampleCount, featureSize, type Dataset, type SplitDataset } from '../s
 import { boundsOf, gridPoints, type GridBounds } from '../src/core/inspect/boundary';
 import { confusionMatrix, type Confusion } from '../src/core/inspect/confusion';
 import type { InspectDigits, InspectPoints, InspectRequest, InspectSnapshot } from './contract';
+import { inferenceOutput } from './train-step';
 
 /** Test examples predicted per batch for the confusion matrix. */
 const CONFUSION_CHUNK = 512;
@@ -40,7 +41,7 @@ export function boundaryBounds(data: SplitDataset): GridBounds {
 
 /** The model's class probabilities on an n x n grid over `bounds` (row-major, numClasses a cell), as a tensor. */
 function boundaryTensor(model: tf.LayersModel, bounds: GridBounds, n: number): tf.Tensor {
-  return tf.tidy(() => model.predict(tf.tensor2d(gridPoints(bounds, n), [n * n, 2])) as tf.Tensor);
+  return tf.tidy(() => inferenceOutput(model, tf.tensor2d(gridPoints(bounds, n), [n * n, 2])));
 }
 
 /** Copies of the Dense kernels in order, with the layer sizes they connect (inputs first). */
@@ -66,7 +67,7 @@ function predictedClasses(model: tf.LayersModel, test: Dataset): tf.Tensor {
     for (let start = 0; start < n; start += CONFUSION_CHUNK) {
       const count = Math.min(CONFUSION_CHUNK, n - start);
       const x = tf.tensor(test.x.subarray(start * size, (start + count) * size), [count, ...test.inputShape]);
-      parts.push(tf.argMax(model.predict(x) as tf.Tensor, -1));
+      parts.push(tf.argMax(inferenceOutput(model, x), -1));
     }
     return parts.length === 1 ? (parts[0] as tf.Tensor) : tf.concat(parts);
   });

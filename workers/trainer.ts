@@ -26,7 +26,7 @@ import { examplesPerSecond, type BackendReport, type DataSummary, type EpochReco
 import { buildModel, buildOptimizer } from './model';
 import { MetricsPipe } from './metrics-pipe';
 import { RunClock, RunGate } from './run-gate';
-import { crossEntropyLoss, disposeDevice, evaluateOn, toDevice, trainStep, type BatchLoss, type DeviceData } from './train-step';
+import { crossEntropyLoss, disposeDevice, disposeOrder, epochOrder, evaluateOn, rowsOf, toDevice, trainStep, type BatchLoss, type DeviceData, type EpochOrder } from './train-step';
 
 export { DeviceLostError } from './run-gate';
 export { crossEntropyLoss, type BatchLoss, type BatchLossTerms } from './train-step';
@@ -211,7 +211,7 @@ class ActiveRun {
   private readonly loss: BatchLoss;
   private readonly shuffle: () => number;
   private readonly n: number;
-  private order: tf.Tensor1D | null = null;
+  private order: EpochOrder | null = null;
   private lastCheckpoint = now();
   private lastTrainLoss = Number.NaN;
   private testAccuracy = Number.NaN;
@@ -292,7 +292,7 @@ class ActiveRun {
   /** Runs the steps of the current epoch; false when the run was stopped. */
   async trainEpoch(): Promise<boolean> {
     const s = this.state;
-    this.order = tf.tensor1d(Int32Array.from(permutation(this.n, this.shuffle)), 'int32');
+    this.order = epochOrder(Int32Array.from(permutation(this.n, this.shuffle)), this.train);
     if (s.epochOffset === 0) {
       s.epochLossSum = 0;
       s.epochCorrect = 0;
@@ -304,7 +304,7 @@ class ActiveRun {
       this.pipe.checkDivergence();
       await this.step();
     }
-    this.order.dispose();
+    disposeOrder(this.order);
     this.order = null;
     return true;
   }
@@ -322,7 +322,7 @@ class ActiveRun {
     let kernelMs: number | null = null;
     let scalars: { loss: tf.Scalar; correct: tf.Scalar } | null = null;
     const run = () => {
-      scalars = trainStep(this.model, this.optimizer, this.trainable, this.loss, this.train, this.order as tf.Tensor1D, before.epochOffset, size);
+      scalars = trainStep(this.model, this.optimizer, this.trainable, this.loss, this.train, this.order as EpochOrder, before.epochOffset, size);
     };
     if (timed) {
       const info = await tf.time(run);
@@ -359,7 +359,9 @@ class ActiveRun {
       if (!hook.at || !crossesEpochs(this.plan, before, after, hook.at.epochs)) continue;
       await this.pipe.flush(true);
       const probeSize = Math.min(PROBE_EXAMPLES, this.n);
-      const probe = { x: this.train.x.slice(0, probeSize), oneHot: this.train.oneHot.slice(0, probeSize) };
+      const rows = rowsOf(this.train, 0, probeSize);
+      rows.labels.dispose();
+      const probe = { x: rows.x, oneHot: rows.oneHot };
       const s = this.state;
       try {
         const change = await hook.at.run({ stepsDone: s.stepsDone, examplesDone: s.examplesDone, totalExamples: s.totalExamples, model: this.model, batchSize: s.batchSize, learningRate: s.learningRate, probe });
@@ -516,7 +518,7 @@ class ActiveRun {
   /** Frees the run's tensors; the model stays (the Trainer keeps it). */
   dispose(): void {
     // A run that failed mid-epoch leaves its shuffle order and maybe a rejected readback behind.
-    if (this.order && !this.order.isDisposed) this.order.dispose();
+    disposeOrder(this.order);
     this.pipe.dispose();
     disposeDevice(this.train);
     disposeDevice(this.test);
