@@ -14,7 +14,7 @@ import type { BackendChoice, BackendId, ModelKind } from '../src/core/config/sch
 import { matchProfile } from '../src/core/energy/profiles';
 import { resolveProfile } from '../src/core/footprint/profile';
 import type { AdapterSummary, BackendReport } from '../src/core/train/types';
-import { probeBackends, type ProbeInput } from './backend-probe';
+import { probeBackends, settleCompiles, type ProbeInput } from './backend-probe';
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlainUrl,
@@ -124,9 +124,12 @@ async function startInOrder(choice: BackendChoice, candidates: readonly BackendI
 
 async function startOne(backend: BackendId): Promise<void> {
   // Reuse a running backend: its GPU buffers and compiled kernels are warm.
-  if (current === backend && (backend !== 'webgpu' || gpuDevice)) return;
-  await STARTERS[backend]();
-  current = backend;
+  if (current !== backend || (backend === 'webgpu' && !gpuDevice)) {
+    await STARTERS[backend]();
+    current = backend;
+  }
+  // Pipelines a probe gave up on must finish compiling before webgpu runs anything.
+  if (backend === 'webgpu') await settleCompiles();
 }
 
 /** Whether an adapter is a software one: flagged as fallback, or matched to the software GPU row. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../config/schema';
 import { matchProfile } from '../energy/profiles';
-import { pickBackend, probeKey, rankBackends, roundedRate, trainingWatts, type ProbeOutcome } from './auto';
+import { pickBackend, probeBatchFor, probeKey, rankBackends, roundedRate, trainingWatts, type ProbeOutcome } from './auto';
 
 // This machine's headless Chromium: a SwiftShader WebGPU adapter on 2 cores.
 const swiftShader = matchProfile({ vendor: 'google', architecture: 'swiftshader', device: '', description: 'SwiftShader' }, 2, 8).profile;
@@ -55,6 +55,33 @@ describe('auto backend choice', () => {
     }), swiftShader);
     expect(pick?.sentence).toContain('measured earlier in this browser');
     expect(pick?.sentence).toContain('Not measured: webgl, the browser refused a WebGL 2 context.');
+  });
+
+  it('says at which batch the steps were timed when it was not the configured one', () => {
+    const reason = "a step of the configured 64 takes about 0.9 s on cpu, too long to time every backend within the probe's 2 s";
+    const pick = pickBackend(outcome([
+      { backend: 'cpu', samplesPerSecond: 70, software: false },
+      { backend: 'webgl', samplesPerSecond: 150, software: true },
+    ], { batch: 8, batchReason: reason }), swiftShader);
+    expect(pick?.backend).toBe('webgl');
+    expect(pick?.sentence).toContain(`(measured in 1.2 s, timed at batch 8: ${reason}): webgl (software adapter): 150 samples/s, cpu: 70 samples/s`);
+    expect(pickBackend(outcome([{ backend: 'cpu', samplesPerSecond: 70, software: false }]), swiftShader)?.sentence).not.toContain('timed at batch');
+  });
+
+  it('times every backend at the small batch only when one step of the configured one is far too long', () => {
+    const base = { configured: 64, small: 8, backend: 'cpu' as const, shareMs: 667, budgetMs: 2000 };
+    // The default MLP on wasm here: 4,800 samples/s, 13 ms a step of 64.
+    expect(probeBatchFor({ ...base, samplesPerSecond: 4800 })).toEqual({ batch: 64 });
+    // The spiral MLP's first, cold steps of 8 on wasm here: 899 samples/s, so 71 ms a step of 64.
+    expect(probeBatchFor({ ...base, samplesPerSecond: 899 })).toEqual({ batch: 64 });
+    // The CNN on cpu here: about 45 samples/s at batch 8, so 1.4 s a step of 64.
+    const cnn = probeBatchFor({ ...base, samplesPerSecond: 45 });
+    expect(cnn.batch).toBe(8);
+    expect(cnn.reason).toBe("a step of the configured 64 takes about 1.4 s on cpu, too long to time every backend within the probe's 2 s");
+    // The edge: a step of 64 in exactly half the share still times at 64.
+    expect(probeBatchFor({ ...base, samplesPerSecond: (64 * 1000) / (667 / 2) }).batch).toBe(64);
+    expect(probeBatchFor({ ...base, samplesPerSecond: (64 * 1000) / (667 / 2) - 1 }).batch).toBe(8);
+    expect(probeBatchFor({ ...base, configured: 8, samplesPerSecond: 1 }).batch).toBe(8);
   });
 
   it('ranks by energy per sample and leaves out failed measurements', () => {

@@ -25,6 +25,10 @@ export interface ProbeOutcome {
   readonly seconds: number;
   /** Whether the figures were measured earlier on this device and read back from the cache. */
   readonly cached: boolean;
+  /** The batch the steps were timed at, when it is not the configured one (steps of that took too long to time). */
+  readonly batch?: number;
+  /** Why the steps were timed at `batch`. */
+  readonly batchReason?: string;
 }
 
 /** A measured backend with its power and its energy per training sample, at the typical variant. */
@@ -91,9 +95,44 @@ export function pickBackend(outcome: ProbeOutcome, profile: DeviceProfile): Auto
       ? `; ${pick.backend} uses about ${times(runnerUp.joulesPerSample / pick.joulesPerSample)}× less energy per sample than ${runnerUp.backend}`
       : `; ${runnerUp.backend} would use about ${times(pick.joulesPerSample / runnerUp.joulesPerSample)}× less energy but runs on a software GPU adapter, which is taken only when it measures fastest`
     : '';
-  const how = outcome.cached ? 'measured earlier in this browser for this model and batch' : `measured in ${outcome.seconds.toFixed(1)} s`;
+  const measured = outcome.cached ? 'measured earlier in this browser for this model and batch' : `measured in ${outcome.seconds.toFixed(1)} s`;
+  const how = outcome.batch !== undefined ? `${measured}, timed at batch ${outcome.batch}: ${outcome.batchReason ?? 'steps of the configured batch took too long to time'}` : measured;
   const failed = outcome.failed.length > 0 ? ` Not measured: ${outcome.failed.map((f) => `${f.backend}, ${f.reason}`).join('; ')}.` : '';
   return { backend: pick.backend, ranked, sentence: `Training on ${pick.backend}, the least energy per training sample (${how}): ${rates}${saving}.${failed}` };
+}
+
+/** The batch every backend is timed at, and why when it is not the configured one. */
+export interface ProbeBatch {
+  readonly batch: number;
+  readonly reason?: string;
+}
+
+/** What decides the probe's batch: the first backend's rate at the small batch, and the time a backend has. */
+export interface ProbeBatchInput {
+  readonly configured: number;
+  readonly small: number;
+  /** The first backend's samples per second over warm steps of `small` examples. */
+  readonly samplesPerSecond: number;
+  readonly backend: BackendId;
+  /** One backend's share of the probe's budget. */
+  readonly shareMs: number;
+  readonly budgetMs: number;
+}
+
+/**
+ * The configured batch, unless one step of it, at the first backend's rate, would take more than
+ * half a backend's share; then the small batch for every backend (the same for all, so the figures
+ * compare), with the reason. The estimate errs long (per-sample cost falls as the batch grows, and
+ * the first steps run cold), so only a step far too long to time turns the probe to the small batch:
+ * small batches favour the backends with the least overhead a step, and measured at batch 8 the
+ * spiral MLP ran faster on cpu than on wasm (1,798 against 899 samples/s) while at its configured
+ * 64 wasm ran 2.8 times faster.
+ */
+export function probeBatchFor(p: ProbeBatchInput): ProbeBatch {
+  const stepSeconds = p.configured / p.samplesPerSecond;
+  if (p.configured <= p.small || stepSeconds * 1000 <= p.shareMs / 2) return { batch: p.configured };
+  const reason = `a step of the configured ${p.configured} takes about ${stepSeconds.toPrecision(2)} s on ${p.backend}, too long to time every backend within the probe's ${(p.budgetMs / 1000).toFixed(0)} s`;
+  return { batch: p.small, reason };
 }
 
 /** What the probe's figures depend on, besides the browser: the adapter, the model's shape, the batch. */
