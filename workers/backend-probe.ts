@@ -192,8 +192,9 @@ async function calibrate(
 ): Promise<{ batch: ProbeBatch; samplesPerSecond: number | null }> {
   const configured = Math.min(input.config.train.batchSize, data.train.y.length);
   if (configured <= CALIBRATION_BATCH) return { batch: { batch: configured }, samplesPerSecond: null };
+  // The warm-up and one timed step: a few hundredths of a second where steps are quick.
   const began = performance.now();
-  const rate = await timeSteps(input.config, data, CALIBRATION_BATCH, began + share / 4, began + share);
+  const rate = await timeSteps(input.config, data, CALIBRATION_BATCH, began, began + share);
   const batch = probeBatchFor({ configured, small: CALIBRATION_BATCH, samplesPerSecond: rate, backend, shareMs: share, budgetMs: PROBE_BUDGET_MS });
   return { batch, samplesPerSecond: batch.batch === configured ? null : rate };
 }
