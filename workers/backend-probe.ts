@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { probeBatchFor, probeKey, type BackendMeasurement, type ProbeBatch, type ProbeOutcome } from '../src/core/backend/auto';
 import type { SkippedBackend } from '../src/core/backend/select';
 import type { BackendId, ExperimentConfig } from '../src/core/config/schema';
-import type { SplitDataset } from '../src/core/data/dataset';
+import { featureSize, type SplitDataset } from '../src/core/data/dataset';
 import { buildModel, buildOptimizer } from './model';
 
 /** The whole probe's budget (issue 16: "at most about 2 s in total"). */
@@ -24,7 +24,7 @@ const WARM_STEPS = 2;
  * at this batch instead, the same for all so the figures compare.
  */
 export const CALIBRATION_BATCH = 8;
-/** At most this many timed steps per backend; read back every few, so GPU queues stay short. */
+/** At most this many timed steps per backend (a multiple of READ_EVERY, so the last window is read); read back every few, so GPU queues stay short. */
 const MAX_TIMED_STEPS = 24;
 const READ_EVERY = 4;
 const CACHE_NAME = 'lab-backend-probe-v1';
@@ -76,6 +76,11 @@ interface ParallelCompiling {
   checkCompileCompletionAsync?: () => Promise<unknown>;
 }
 
+/** One training step of the probe on the batch `x`, `y`; returns its loss, left on the device. */
+function probeStep(model: tf.LayersModel, optimizer: tf.Optimizer, x: tf.Tensor, y: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => optimizer.minimize(() => tf.metrics.categoricalCrossentropy(y, model.apply(x, { training: true }) as tf.Tensor).mean() as tf.Scalar, true) as tf.Scalar);
+}
+
 /**
  * On webgpu, compiles a training step's pipelines asynchronously before it runs (tfjs' parallel
  * compilation: WEBGPU_ENGINE_COMPILE_ONLY, then checkCompileCompletionAsync), on a throwaway copy
@@ -90,9 +95,7 @@ async function compileAhead(config: ExperimentConfig, data: SplitDataset, x: tf.
   const optimizer = buildOptimizer(config);
   tf.env().set('WEBGPU_ENGINE_COMPILE_ONLY', true);
   try {
-    tf.tidy(() => {
-      optimizer.minimize(() => tf.metrics.categoricalCrossentropy(y, model.apply(x, { training: true }) as tf.Tensor).mean() as tf.Scalar);
-    });
+    probeStep(model, optimizer, x, y).dispose();
   } finally {
     tf.env().set('WEBGPU_ENGINE_COMPILE_ONLY', false);
     // Its variables hold whatever the uncomputed kernels left: never trained on.
@@ -120,11 +123,9 @@ async function timeSteps(config: ExperimentConfig, data: SplitDataset, batch: nu
   const { inputShape, numClasses } = data.train;
   const model = buildModel(config, inputShape, numClasses);
   const optimizer = buildOptimizer(config);
-  const size = inputShape.reduce((a, b) => a * b, 1);
-  const x = tf.tensor(data.train.x.subarray(0, batch * size), [batch, ...inputShape]);
+  const x = tf.tensor(data.train.x.subarray(0, batch * featureSize(data.train)), [batch, ...inputShape]);
   const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from(data.train.y.slice(0, batch)), 'int32'), numClasses).toFloat());
-  const step = () =>
-    tf.tidy(() => optimizer.minimize(() => tf.metrics.categoricalCrossentropy(y, model.apply(x, { training: true }) as tf.Tensor).mean() as tf.Scalar, true) as tf.Scalar);
+  const step = () => probeStep(model, optimizer, x, y);
   const losses: tf.Tensor[] = [];
   const reads: Promise<unknown>[] = [];
   const read = (t: tf.Tensor) => {
@@ -154,7 +155,7 @@ async function timeSteps(config: ExperimentConfig, data: SplitDataset, batch: nu
       losses.push(loss);
       steps++;
       windowSteps++;
-      if (steps % READ_EVERY === 0 || steps === MAX_TIMED_STEPS || performance.now() >= softEnd) {
+      if (steps % READ_EVERY === 0 || performance.now() >= softEnd) {
         await read(loss);
         const now = performance.now();
         if (now > windowStart) best = Math.max(best, (windowSteps * batch * 1000) / (now - windowStart));

@@ -3,7 +3,7 @@
  * the training loop (workers/trainer.ts), shared by training, fine-tuning and distillation.
  */
 import * as tf from '@tensorflow/tfjs';
-import { exampleCount, type Dataset } from '../src/core/data/dataset';
+import { exampleCount, featureSize, type Dataset } from '../src/core/data/dataset';
 
 /** Test-set examples evaluated per forward pass. */
 const EVAL_CHUNK = 1000;
@@ -36,7 +36,7 @@ const HOST_MEMORY_BACKENDS = new Set(['wasm', 'cpu']);
 
 export function toDevice(d: Dataset, hostRows = HOST_MEMORY_BACKENDS.has(tf.getBackend())): DeviceData {
   const n = exampleCount(d);
-  const host = hostRows ? { x: d.x, y: d.y, inputShape: d.inputShape, rowSize: d.inputShape.reduce((a, b) => a * b, 1), numClasses: d.numClasses } : null;
+  const host = hostRows ? { x: d.x, y: d.y, inputShape: d.inputShape, rowSize: featureSize(d), numClasses: d.numClasses } : null;
   // `host` stays out of the tidy: it walks what it returns, every element of a typed array included.
   const tensors = tf.tidy(() => {
     const labels = tf.tensor1d(Int32Array.from(d.y), 'int32');
